@@ -1,0 +1,173 @@
+"""The ``carekg`` command line: parse arguments, call the library, print.
+
+No logic lives here. Library errors (``carekg.errors.CareKGError``) become one
+``Error: …`` line and exit code 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import CareKGError
+
+EXAMPLES = """\b
+Examples:
+  carekg build seeds -o build              build the graph, exports and views
+  carekg validate build/graph.ttl          check the graph against the SHACL shapes
+  carekg export statements build/graph.ttl -o statements.csv
+  carekg evaluate build/graph.ttl --gold tests/gold --per-document
+"""
+
+
+class CareKGGroup(click.Group):
+    """A group that turns library errors into one clean error line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CareKGError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=CareKGGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="carekg")
+def cli() -> None:
+    """Build and question a knowledge graph of the children's social care reform debate."""
+
+
+# --- building -------------------------------------------------------------------
+
+@cli.command()
+@click.argument("source", default="seeds", type=click.Path(path_type=Path))
+@click.option("-o", "--out", default="build", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes for extraction.")
+@click.option("--max-mb", default=50.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Size limit per document, in MB.")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when some files failed (they are still reported).")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
+def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, no_validate: bool) -> None:
+    """Build the graph of a corpus folder (default: seeds) into OUT.
+
+    Writes OUT/graph.ttl, the CSV exports, OUT/build-report.json and OUT/run.json.
+
+    \b
+    Example:
+      carekg build seeds -o build --jobs 2
+    """
+    from .build import build as run_build
+
+    with _progress("Extracting") as progress:
+        summary = run_build(source, out, jobs=jobs, max_bytes=int(max_mb * 1e6), validate=not no_validate, progress=progress)
+    for outcome in summary.problems:
+        click.echo(outcome.line(), err=True)
+    counts = summary.counts()
+    click.echo(f"Built {out / 'graph.ttl'} from {source}")
+    for label, value in (
+        ("documents", summary.documents), ("organisations", summary.organisations),
+        ("statements", summary.statements), ("claims", summary.claims), ("triples", summary.triples),
+    ):
+        click.echo(f"  {label:<14}{value:>10,}")
+    click.echo(f"  {'SHACL':<14}{summary.validation:>10}")
+    click.echo(f"  {'files':<14}{counts['built']} built, {counts['warning']} with warnings, {counts['failed']} failed, {counts['skipped']} skipped")
+    click.echo(f"  {'outputs':<14}{', '.join(sorted(p.name for p in summary.files.values()))}")
+    if summary.failed and not keep_going:
+        raise click.ClickException("some files failed (listed above; see build-report.json); --keep-going to accept")
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+def validate(graph: Path) -> None:
+    """Check a graph against the SHACL shapes; exit 1 on any violation.
+
+    \b
+    Example:
+      carekg validate build/graph.ttl
+    """
+    from .graph import load_graph
+    from .validate import validate_graph
+
+    violations = validate_graph(load_graph(graph))
+    for violation in violations:
+        click.echo(violation.line())
+    if violations:
+        raise click.ClickException(f"{graph} has {len(violations)} SHACL violation(s)")
+    click.echo(f"{graph} conforms to the carekg shapes")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["statements", "claims", "organisations"]))
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="CSV file to write (default: standard output).")
+def export(kind: str, graph: Path, output: Path | None) -> None:
+    """Export statements, claims or organisations of a graph as CSV.
+
+    \b
+    Example:
+      carekg export statements build/graph.ttl -o statements.csv
+    """
+    from .export import csv_bytes, export_rows, write_export
+    from .sparql import open_store
+
+    store = open_store(graph)
+    if output is None:
+        columns, rows = export_rows(store, kind)
+        click.echo(csv_bytes(columns, rows).decode("utf-8"), nl=False)
+        return
+    count = write_export(store, kind, output)
+    click.echo(f"Wrote {count:,} {kind} to {output}")
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--gold", "gold_dir", default="tests/gold", show_default=True, type=click.Path(path_type=Path), help="Folder of hand-coded gold CSVs.")
+@click.option("--per-document", is_flag=True, help="Also print the scores of each document.")
+def evaluate(graph: Path, gold_dir: Path, per_document: bool) -> None:
+    """Score a graph's extraction against hand-coded gold files.
+
+    Prints precision, recall and F1 for statements (strict and lenient),
+    claims and organisations, then the misses and false positives.
+
+    \b
+    Example:
+      carekg evaluate build/graph.ttl --gold tests/gold --per-document
+    """
+    from .evaluate import evaluate_graph_file, format_evaluation
+
+    click.echo(format_evaluation(evaluate_graph_file(graph, gold_dir), per_document=per_document))
+
+
+# --- explorer (networks and views) ------------------------------------------------
+
+# --- workbench (queries) ------------------------------------------------------------
+
+# --- sharing (push) ------------------------------------------------------------------
+
+
+class _progress:
+    """A progress bar that appears once a long corpus is known (and only on a terminal)."""
+
+    def __init__(self, label: str, threshold: int = 20):
+        self.label, self.threshold, self.bar = label, threshold, None
+
+    def __enter__(self):
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if total < self.threshold or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)
+
+
+def main() -> None:
+    cli()

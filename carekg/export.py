@@ -1,0 +1,53 @@
+"""Tables out of a graph: the statements, claims and organisations exports.
+
+The rows come from the packaged ``export-*.rq`` queries, so a CSV, the Python
+API and ``carekg evaluate`` all read the graph the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from .errors import CareKGError
+from .graph import write_atomic
+from .sparql import Row, Source, query_text, select
+
+EXPORT_KINDS = ("statements", "claims", "organisations")
+INTEGER_COLUMNS = ("start", "end")
+
+
+def export_rows(source: Source, kind: str) -> tuple[list[str], list[Row]]:
+    """Columns and rows of one export kind, in a stable order."""
+    if kind not in EXPORT_KINDS:
+        raise CareKGError(f"unknown export '{kind}'; choose one of {', '.join(EXPORT_KINDS)}")
+    columns, rows = select(source, query_text(f"export-{kind}"))
+    for row in rows:
+        for column in INTEGER_COLUMNS:
+            if row.get(column) is not None:
+                row[column] = int(row[column])
+        for column, value in row.items():
+            if value is None:
+                row[column] = ""
+    return columns, rows
+
+
+def all_exports(source: Source) -> dict[str, list[Row]]:
+    """Every export kind's rows, keyed by kind (the shape ``carekg.evaluate`` scores)."""
+    return {kind: export_rows(source, kind)[1] for kind in EXPORT_KINDS}
+
+
+def csv_bytes(columns: list[str], rows: list[Row]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def write_export(source: Source, kind: str, path: Path) -> int:
+    """Write one export as CSV (atomically); return the number of rows."""
+    columns, rows = export_rows(source, kind)
+    write_atomic(Path(path), csv_bytes(columns, rows))
+    return len(rows)

@@ -1,0 +1,105 @@
+"""Running SPARQL SELECT queries on rdflib or pyoxigraph, with bound parameters.
+
+Queries live in ``carekg/queries/*.rq``. Values are bound through each
+engine's own mechanism (rdflib ``initBindings``, pyoxigraph ``substitutions``),
+never pasted into the query text. Results come back as plain Python values so
+that pandas sees numbers as numbers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping, Union
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from .errors import GraphError, QueryError
+
+Row = dict[str, Any]
+
+try:  # pyoxigraph is a runtime dependency, but keep rdflib-only use possible
+    import pyoxigraph as ox
+except ImportError:  # pragma: no cover
+    ox = None  # type: ignore[assignment]
+
+Source = Union[Graph, "ox.Store"]
+
+
+def query_text(name: str) -> str:
+    """The text of a packaged query ``carekg/queries/<name>.rq``."""
+    resource = resources.files("carekg.queries") / f"{name}.rq"
+    if not resource.is_file():
+        raise QueryError(f"no packaged query named '{name}'")
+    return resource.read_text(encoding="utf-8")
+
+
+def open_store(path: Path | str) -> "ox.Store":
+    """Load a graph file into an in-memory pyoxigraph store."""
+    path = Path(path)
+    if not path.is_file():
+        raise GraphError(f"graph file '{path}' does not exist")
+    formats = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE, ".nq": ox.RdfFormat.N_QUADS}
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=formats.get(path.suffix.lower(), ox.RdfFormat.TURTLE))
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GraphError(f"cannot parse graph file '{path}': {exc}") from exc
+    return store
+
+
+def _python(term: Any) -> Any:
+    """An rdflib or pyoxigraph term as a plain Python value (IRIs as strings)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return float(value) if isinstance(value, Decimal) else (str(value) if isinstance(value, Literal) else value)
+    if isinstance(term, Identifier):
+        return str(term)
+    if ox is not None and isinstance(term, ox.Literal):
+        return _python(Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value)))
+    return getattr(term, "value", str(term))
+
+
+def _to_rdflib(value: Any) -> Identifier:
+    if isinstance(value, Identifier):
+        return value
+    return Literal(value)
+
+
+def _to_oxigraph(value: Identifier) -> Any:
+    if isinstance(value, URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype:
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+        return ox.Literal(str(value))
+    raise QueryError(f"cannot bind {value!r}")
+
+
+def select(source: Source, query: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[Row]]:
+    """Run a SELECT query; return its column names and rows of Python values."""
+    bound = {name: _to_rdflib(value) for name, value in (bindings or {}).items()}
+    if isinstance(source, Graph):
+        try:
+            result = source.query(query, initBindings=bound)
+        except Exception as exc:  # rdflib's parser raises pyparsing errors
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        if result.type != "SELECT":
+            raise QueryError("only SELECT queries return rows")
+        columns = [str(v) for v in result.vars]
+        return columns, [{c: _python(row[i]) for i, c in enumerate(columns)} for row in result]
+    substitutions = {ox.Variable(name): _to_oxigraph(value) for name, value in bound.items()}
+    try:
+        solutions = source.query(query, substitutions=substitutions)
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL: {exc}") from exc
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise QueryError("only SELECT queries return rows")
+    columns = [v.value for v in solutions.variables]
+    return columns, [{c: _python(solution[c]) for c in columns} for solution in solutions]
