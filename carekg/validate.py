@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from .knowledge import shapes_graph
+from .knowledge import ontology_graph, shapes_graph
 from .namespace import bind_prefixes
 
 
@@ -26,10 +26,16 @@ class Violation:
 
 
 def validate_graph(graph: Graph) -> list[Violation]:
-    """Validate ``graph``; return its violations sorted by focus node (empty when it conforms)."""
-    from pyshacl import validate
+    """Validate ``graph``; return its violations sorted by focus node (empty when it conforms).
 
-    conforms, report, _ = validate(graph, shacl_graph=shapes_graph(), inference="none", advanced=True)
+    The graph is checked merged with the ontology, so that codebook proposals and
+    registry agents it only refers to are typed (built graphs already contain them).
+    """
+    from pyshacl import validate  # slow to import; only needed here
+
+    merged = ontology_graph()
+    merged += graph
+    conforms, report, _ = validate(merged, shacl_graph=shapes_graph(), inference="none", advanced=True)
     if conforms:
         return []
     bind_prefixes(report)

@@ -1,0 +1,202 @@
+"""Lines, sentences and tokens of a normalised text.
+
+A text is read line by line: in saved web pages a line is a paragraph, a
+heading, a list item or a piece of boilerplate, and that layout carries who
+speaks (headings open sections) and what is asked (numbered priorities).
+Each line is tokenised by spaCy's blank English tokenizer and split into
+sentences by its rule-based sentencizer; every token gets a stem in
+``token.norm_`` so that PhraseMatchers built with ``attr="NORM"`` match word
+forms (fund / funding / funded) rather than exact strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from carekg.extract.boilerplate import is_boilerplate
+
+MAX_LINE = 100_000  # longer lines are cut at a space: spaCy's cost is per doc
+MAX_SENT_TOKENS = 120  # a "sentence" with no end is cut so spans stay readable
+
+_STEMMER = snowballstemmer.stemmer("english")
+# Irregular forms the Porter-style stemmer leaves apart although the debate
+# uses them interchangeably ("children"/"child", "placed"/"placement").
+_IRREGULAR = {
+    "children": "child", "childrens": "child", "people": "person", "placement": "place",
+    "placements": "place", "leaver": "leav", "leavers": "leav", "women": "woman", "men": "man",
+    "mothers": "mother", "councils": "council", "organisations": "organ", "organisation": "organ", "prioritise": "priorit",
+    "prioritising": "priorit", "ringfenced": "ring-fenc",
+}
+
+# Words that carry no content for label matching (function words). Kept
+# small on purpose: "before", "rather", "after" and "not" matter to stance or
+# to some labels and are handled there.
+FUNCTION_WORDS = frozenset("""
+a an the of for to in on at by with from into onto as and or but nor so than that this these those
+it its it's their theirs them they we our ours us you your he she his her i me my is are was were be been
+being am do does did has have had will would can could shall may might must should 's ' " - , . ; : ( )
+[ ] ! ? / & all any some such which who whom whose what when where how why there here also just very
+more most much many each every other another own up out about over under through between within without
+not no n't
+""".split())
+
+_LIST_ITEM = re.compile(r"^\s*(?:(\d{1,2})[.)]\s+|([•·▪◦●■*+-])\s+|\(?([a-h]|[ivx]{1,4})\)\s+)")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Lower-case stem of one token (cached: the same words recur)."""
+    low = word.lower()
+    if low in _IRREGULAR:
+        return _IRREGULAR[low]
+    if not low.isalpha():
+        return low
+    stemmed = _STEMMER.stemWord(low)
+    return _IRREGULAR.get(stemmed, stemmed)
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """The shared blank English pipeline with the rule-based sentencizer."""
+    model = spacy.blank("en")
+    model.add_pipe("sentencizer")
+    model.max_length = MAX_LINE * 2
+    return model
+
+
+def stem_doc(doc: Doc) -> Doc:
+    """Write each token's stem into ``norm_`` (used by NORM PhraseMatchers)."""
+    for token in doc:
+        token.norm_ = stem(token.text)
+    return doc
+
+
+def phrase_doc(phrase: str) -> Doc:
+    """A stemmed Doc of a pattern phrase (cue or label), normalised like text."""
+    from carekg.extract.text import normalise
+
+    return stem_doc(nlp().make_doc(normalise(phrase).text))
+
+
+@dataclass
+class Sent:
+    """A sentence: a spaCy span of its line's Doc plus global offsets."""
+
+    line: "Line"
+    span: Span
+    start: int  # global offset of the first character
+    end: int  # global offset after the last non-space character
+    index: int  # position in the document's sentence list
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+    def offset(self, token_i: int) -> int:
+        """Global start offset of the line token ``token_i``."""
+        return self.line.start + self.line.doc[token_i].idx
+
+    def end_offset(self, token_i: int) -> int:
+        """Global end offset of the line token ``token_i``."""
+        tok = self.line.doc[token_i]
+        return self.line.start + tok.idx + len(tok.text)
+
+
+@dataclass
+class Line:
+    """One line of the text: a paragraph, heading, list item or boilerplate."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str = "body"  # body | heading | item | boilerplate | blank
+    number: int | None = None  # the number of a numbered list item
+    bullet: bool = False
+    doc: Doc | None = None
+    sents: list[Sent] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def _split_long(start: int, text: str) -> list[tuple[int, str]]:
+    """Cut a line longer than MAX_LINE at spaces (no sentence end needed)."""
+    pieces = []
+    while len(text) > MAX_LINE:
+        cut = text.rfind(" ", MAX_LINE // 2, MAX_LINE)
+        cut = cut if cut > 0 else MAX_LINE
+        pieces.append((start, text[:cut]))
+        start, text = start + cut, text[cut:]
+    pieces.append((start, text))
+    return pieces
+
+
+def _looks_like_heading(text: str) -> bool:
+    """A short line with no final sentence punctuation: a heading or title."""
+    stripped = text.strip()
+    if not stripped or len(stripped.split()) > 12:
+        return False
+    return stripped[-1] not in '.,;:!"' and not stripped.endswith("?")
+
+
+def split_lines(norm: str) -> list[Line]:
+    """Cut the normalised text into classified lines (no tokenising yet)."""
+    lines: list[Line] = []
+    pos = 0
+    for raw in norm.split("\n"):
+        for start, piece in _split_long(pos, raw):
+            lstrip = len(piece) - len(piece.lstrip())
+            text = piece.strip()
+            line = Line(len(lines), start + lstrip, start + lstrip + len(text), text)
+            if not text:
+                line.kind = "blank"
+            elif is_boilerplate(text):
+                line.kind = "boilerplate"
+            else:
+                item = _LIST_ITEM.match(text)
+                if item:
+                    line.kind = "item"
+                    line.number = int(item.group(1)) if item.group(1) else None
+                    line.bullet = item.group(2) is not None
+                elif _looks_like_heading(text):
+                    line.kind = "heading"
+            lines.append(line)
+        pos += len(raw) + 1
+    return lines
+
+
+def analyse(norm: str) -> tuple[list[Line], list[Sent]]:
+    """Tokenise and sentence-split every non-blank line; stems in norm_."""
+    lines = split_lines(norm)
+    todo = [line for line in lines if line.kind not in ("blank", "boilerplate")]
+    sents: list[Sent] = []
+    model = nlp()
+    for line, doc in zip(todo, model.pipe(line.text for line in todo)):
+        line.doc = stem_doc(doc)
+        for span in doc.sents:
+            for piece in _cap(span):
+                if not piece.text.strip():
+                    continue
+                start = line.start + piece.start_char
+                end = line.start + piece.end_char
+                sent = Sent(line, piece, start, end, len(sents))
+                line.sents.append(sent)
+                sents.append(sent)
+    return lines, sents
+
+
+def _cap(span: Span) -> list[Span]:
+    """Cut over-long sentences into MAX_SENT_TOKENS pieces."""
+    if len(span) <= MAX_SENT_TOKENS:
+        return [span]
+    doc = span.doc
+    return [doc[i:min(i + MAX_SENT_TOKENS, span.end)] for i in range(span.start, span.end, MAX_SENT_TOKENS)]
