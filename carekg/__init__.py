@@ -5,3 +5,13 @@ with :func:`carekg.build.build` to build a graph from a corpus folder.
 """
 
 __version__ = "0.1.0"
+
+
+def load(path, store: str = "auto"):
+    """Read a graph file for analysis: ``carekg.load("build/graph.ttl").query("supporters", proposal="…")``.
+
+    Returns a :class:`carekg.api.CareGraph`; imported here lazily so ``import carekg`` stays light.
+    """
+    from .api import load as _load
+
+    return _load(path, store)

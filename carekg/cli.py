@@ -142,7 +142,104 @@ def evaluate(graph: Path, gold_dir: Path, per_document: bool) -> None:
 
 # --- explorer (networks and views) ------------------------------------------------
 
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--kind", default="agreement", show_default=True,
+              type=click.Choice(["affiliation", "agreement", "divergence", "subtract"]),
+              help="Two-mode organisation–proposal, or one-mode agreement (DNA congruence), divergence (conflict) or subtract.")
+@click.option("--normalize", "normalization", default="none", show_default=True,
+              type=click.Choice(["none", "average", "jaccard", "cosine", "activity", "prominence"]),
+              help="One-mode: average, jaccard, cosine; affiliation: activity, prominence (as DNA defines them).")
+@click.option("--theme", "themes", multiple=True, help="Only proposals of this codebook theme (repeatable).")
+@click.option("--proposal", "proposals", multiple=True, help="Only this proposal id (repeatable).")
+@click.option("--organisation-type", "organisation_types", multiple=True,
+              help="Only organisations of this type: charity, government, review, … (repeatable).")
+@click.option("--since", help="Only documents published in or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Only documents published in or before this date.")
+@click.option("--min-weight", default=0.0, show_default=True, type=click.FloatRange(min=0), help="Drop links lighter than this.")
+@click.option("--duplicates", default="document", show_default=True, type=click.Choice(["document", "include"]),
+              help="Count a repeated statement once per document, or every time.")
+@click.option("--keep-persons", is_flag=True, help="Keep persons apart instead of folding them into their organisation.")
+@click.option("--merge-renamed", is_flag=True, help="Count a renamed organisation's statements for its successor.")
+@click.option("--dna-conflict", is_flag=True, help="Divergence/subtract without carekg's contradicting-proposal links (DNA's conflict).")
+@click.option("--max-nodes", type=click.IntRange(min=1), help="HTML only: draw at most this many nodes (default 2000).")
+@click.option("--max-edges", type=click.IntRange(min=0), help="HTML only: draw at most this many links (default 10000).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="FILE.html, .graphml, .gexf or .csv.")
+def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...], proposals: tuple[str, ...],
+            organisation_types: tuple[str, ...], since: str | None, until: str | None, min_weight: float, duplicates: str,
+            keep_persons: bool, merge_renamed: bool, dna_conflict: bool, max_nodes: int | None, max_edges: int | None,
+            output: Path) -> None:
+    """Build a network of who agrees or disagrees with whom, and write it as FILE.
+
+    The format follows the extension: an offline interactive view (.html),
+    GraphML or GEXF for Gephi, or a CSV edge list. Weights follow the
+    Discourse Network Analyzer; coalitions are found on the agreement network.
+
+    \b
+    Example:
+      carekg network build/graph.ttl --kind divergence --since 2021 -o divergence.html
+      carekg network build/graph.ttl --kind agreement --normalize jaccard -o agreement.graphml
+    """
+    from .netexport import write_network
+
+    report = write_network(
+        graph, kind, output, normalization=normalization, min_weight=min_weight, duplicates=duplicates,
+        themes=list(themes) or None, proposals=list(proposals) or None, organisation_types=list(organisation_types) or None,
+        since=since, until=until, fold_persons=not keep_persons, merge_renamed=merge_renamed,
+        max_nodes=max_nodes, max_edges=max_edges, **({"contradictions": False} if dna_conflict else {}),
+    )
+    plural = "" if report.coalitions == 1 else "s"
+    line = f"Wrote the {report.kind} network ({report.nodes:,} nodes, {report.edges:,} links, {report.coalitions} coalition{plural}"
+    if report.polarisation is not None:
+        line += f", polarisation {report.polarisation:.2f}"
+    click.echo(f"{line}) to {report.path}")
+
+
 # --- workbench (queries) ------------------------------------------------------------
+
+@cli.command("query")
+@click.argument("graph", required=False, type=click.Path(path_type=Path))
+@click.argument("query", required=False)
+@click.option("-b", "--bind", "bindings", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable (repeatable); typed by the canned query's header.")
+@click.option("-f", "--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "csv", "tsv", "json"]), help="Output format.")
+@click.option("--store", default="auto", show_default=True, type=click.Choice(["auto", "rdflib", "oxigraph"]),
+              help="Query engine; auto picks pyoxigraph for graph files over 5 MB.")
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters and exit.")
+def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, list_queries: bool) -> None:
+    """Ask GRAPH a read-only SPARQL question and print the answer.
+
+    QUERY is the name of a canned query (see --list), a .rq file, or inline
+    SPARQL (carekg's prefixes ckg:, cb:, ag:, oa:, skos: … are predeclared).
+    Values given with --bind are bound, never pasted into the query: for
+    canned queries a proposal id becomes its cb: IRI and an agent id its ag:
+    IRI; inline, a value is a plain literal unless written <iri>.
+
+    \b
+    Example:
+      carekg query --list
+      carekg query build/graph.ttl supporters --bind proposal=raise-care-leaving-age
+      carekg query build/graph.ttl profile --bind organisation=become --format csv
+      carekg query build/graph.ttl "SELECT (COUNT(*) AS ?n) WHERE { ?s a ckg:StanceStatement }"
+    """
+    import shutil
+
+    from .query import format_result, listing, query_graph
+
+    if list_queries:
+        click.echo(listing())
+        return
+    if graph is None or query is None:
+        raise click.UsageError("give a GRAPH and a QUERY (or --list to see the canned queries)")
+    values = {}
+    for binding in bindings:
+        name, sep, value = binding.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"'{binding}' is not NAME=VALUE", param_hint="'--bind'")
+        values[name.strip()] = value
+    result = query_graph(graph, query, values, store=store)
+    click.echo(format_result(result, fmt, width=shutil.get_terminal_size((100, 24)).columns))
 
 # --- sharing (push) ------------------------------------------------------------------
 

@@ -4,28 +4,41 @@ Every input file ends up with one ``FileOutcome`` (built, warning, failed,
 skipped) so that a build can say exactly what happened to each file; a bad file
 never stops the others from loading. The text of a document is kept exactly as
 decoded: offsets everywhere are code-point offsets into that string.
+
+Loaders raise ``LoadError`` and nothing else, whatever bytes they are given
+(``tests/test_properties.py`` fuzzes them).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import re
+import warnings as pywarnings
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator, Literal
+from typing import Callable, Iterable, Iterator, Literal, NamedTuple
 
 from .errors import LoadError, SourceError
 from .model import Document
 
+__all__ = [
+    "MANIFEST_NAME", "MANIFEST_COLUMNS", "DEFAULT_MAX_BYTES", "MEDIA_TYPES", "FileOutcome", "Corpus",
+    "decode_text", "load_text", "read_manifest", "iter_input_files", "read_corpus",
+]
+
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "title", "publisher", "published", "language", "source_note")
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = 50_000_000  # 50 MB, in the decimal megabytes the CLI's --max-mb speaks
 
 Status = Literal["built", "warning", "failed", "skipped"]
+SEVERITY: dict[str, int] = {"built": 0, "skipped": 1, "warning": 2, "failed": 3}
 
 MEDIA_TYPES = {
     ".txt": "text/plain",
     ".md": "text/markdown",
+    ".markdown": "text/markdown",
     ".html": "text/html",
     ".htm": "text/html",
     ".pdf": "application/pdf",
@@ -35,14 +48,27 @@ MEDIA_TYPES = {
 
 @dataclass
 class FileOutcome:
-    """What happened to one input file; ``reason`` is one readable line."""
+    """What happened to one input file.
+
+    ``notes`` keeps every problem found with its own status, so each gets its
+    own line; ``status`` is the worst of them and ``reason`` joins them.
+    """
 
     file: str
     status: Status
     reason: str = ""
+    notes: list[tuple[Status, str]] = field(default_factory=list)
 
     def line(self) -> str:
+        """The outcome as one line: ``failed: a.pdf: encrypted PDF (needs a password)``."""
         return f"{self.status}: {self.file}: {self.reason}" if self.reason else f"{self.status}: {self.file}"
+
+    def lines(self) -> list[str]:
+        """One line per problem (a manifest can have several), worst first, else ``line()``."""
+        if len(self.notes) <= 1:
+            return [self.line()]
+        ordered = sorted(self.notes, key=lambda note: -SEVERITY[note[0]])
+        return [f"{status}: {self.file}: {reason}" for status, reason in ordered]
 
 
 @dataclass
@@ -54,13 +80,15 @@ class Corpus:
     outcomes: dict[str, FileOutcome] = field(default_factory=dict)
 
     def note(self, file: str, status: Status, reason: str) -> None:
-        """Record an outcome; a worse status never gets overwritten by a milder one."""
-        order = {"built": 0, "skipped": 1, "warning": 2, "failed": 3}
-        previous = self.outcomes.get(file)
-        if previous is None or order[status] >= order[previous.status]:
-            if previous is not None and previous.reason and status == previous.status:
-                reason = f"{previous.reason}; {reason}"
-            self.outcomes[file] = FileOutcome(file, status, reason)
+        """Record an outcome; the file's status becomes the worst one noted."""
+        outcome = self.outcomes.get(file)
+        if outcome is None:
+            outcome = self.outcomes[file] = FileOutcome(file, status)
+        elif SEVERITY[status] > SEVERITY[outcome.status]:
+            outcome.status = status
+        if reason:
+            outcome.notes.append((status, reason))
+            outcome.reason = "; ".join(r for _, r in sorted(outcome.notes, key=lambda n: -SEVERITY[n[0]]))
 
 
 # --- decoding ---------------------------------------------------------------
@@ -71,20 +99,23 @@ def _looks_binary(data: bytes) -> bool:
     Text files never contain NUL; a handful of stray control bytes can occur in
     pasted text, so only a noticeable share of them counts.
     """
-    if b"\x00" in data[:65536]:
-        return True
     sample = data[:65536]
+    if b"\x00" in sample:
+        return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return controls > max(8, len(sample) // 100)
 
 
 def decode_text(data: bytes, file: str) -> tuple[str, list[str]]:
-    """Decode bytes as UTF-8, else as cp1252/latin-1 with a warning.
+    """Decode bytes as UTF-8, else as cp1252 (else latin-1) with a warning.
+
+    A NUL byte anywhere is binary data, not text (checked beyond the sample too,
+    since a NUL in the stored text would break every consumer downstream).
 
     >>> decode_text("caf\\u00e9".encode("cp1252"), "x.txt")
     ('café', ['x.txt: not valid UTF-8; decoded as cp1252'])
     """
-    if _looks_binary(data):
+    if _looks_binary(data) or b"\x00" in data:
         raise LoadError(file, "binary data, not text")
     try:
         return data.decode("utf-8-sig"), []
@@ -93,64 +124,124 @@ def decode_text(data: bytes, file: str) -> tuple[str, list[str]]:
     for encoding in ("cp1252", "latin-1"):
         try:
             return data.decode(encoding), [f"{file}: not valid UTF-8; decoded as {encoding}"]
-        except UnicodeDecodeError:
+        except UnicodeDecodeError:  # cp1252 leaves five bytes undefined; latin-1 decodes anything
             continue
-    raise LoadError(file, "cannot decode text")  # pragma: no cover - latin-1 decodes anything
+    raise LoadError(file, "cannot decode text")  # pragma: no cover
 
 
 # --- loaders by format --------------------------------------------------------
 
-def _load_plain(data: bytes, file: str) -> tuple[str, list[str]]:
-    return decode_text(data, file)
+class Loaded(NamedTuple):
+    """A loader's result: the text, warnings to report, and a title if the format has one."""
+
+    text: str
+    warnings: list[str]
+    title: str | None = None
 
 
-def _load_html(data: bytes, file: str) -> tuple[str, list[str]]:
+def _load_plain(data: bytes, file: str) -> Loaded:
+    text, warnings = decode_text(data, file)
+    return Loaded(text, warnings)
+
+
+# Elements whose boundaries are line breaks; other tags (b, a, span …) are inline
+# and must not split a sentence.
+_BLOCKS = [
+    "address", "article", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "td", "th",
+    "tr", "ul",
+]
+_NOT_DISCOURSE = ["script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg", "button"]
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's own whitespace: NBSP is content and is kept
+_BREAK = "\x00"  # never in text: decode_text refuses NUL
+
+
+def _load_html(data: bytes, file: str) -> Loaded:
     from bs4 import BeautifulSoup
 
     markup, warnings = decode_text(data, file)
-    soup = BeautifulSoup(markup, "html.parser")
-    # Scripts, styles and site chrome are not discourse.
-    for tag in soup(["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"]):
-        tag.decompose()
-    root = soup.body or soup
-    blocks = [line.strip() for line in root.get_text("\n").splitlines()]
-    return "\n".join(line for line in blocks if line), warnings
-
-
-def _load_pdf(data: bytes, file: str) -> tuple[str, list[str]]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError(file, "encrypted PDF (needs a password)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        soup = BeautifulSoup(markup, "html.parser")
+        title = soup.title.get_text(" ").strip() if soup.title else None
+        for tag in soup(_NOT_DISCOURSE):
+            tag.decompose()
+        # A page header holds site chrome; a header inside an article holds its title.
+        for tag in soup("header"):
+            if tag.find_parent(["article", "main"]) is None:
+                tag.decompose()
+        root = soup.body or soup
+        for tag in root(_BLOCKS):
+            tag.insert_before(_BREAK)
+            tag.insert_after(_BREAK)
+        raw = root.get_text("")
     except LoadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise LoadError(file, f"truncated or corrupt PDF ({type(exc).__name__})") from exc
+    except Exception as exc:  # html.parser copes with nearly anything, but not everything
+        raise LoadError(file, f"unreadable HTML ({type(exc).__name__})") from exc
+    blocks = (_HTML_SPACE.sub(" ", block).strip(" ") for block in raw.split(_BREAK))
+    return Loaded("\n".join(block for block in blocks if block), warnings, _HTML_SPACE.sub(" ", title or "") or None)
+
+
+def _load_pdf(data: bytes, file: str) -> Loaded:
+    from pypdf import PdfReader
+
+    # pypdf logs and warns about every repaired object; our one line per file says enough.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                try:
+                    opened = reader.decrypt("")
+                except Exception as exc:  # e.g. AES without the cryptography package
+                    raise LoadError(file, f"encrypted PDF (cannot open: {type(exc).__name__})") from exc
+                if not opened:
+                    raise LoadError(file, "encrypted PDF (needs a password)")
+            pages = [page.extract_text() or "" for page in reader.pages]
+    except LoadError:
+        raise
+    except RecursionError as exc:
+        raise LoadError(file, "corrupt PDF (objects refer to themselves)") from exc
     except Exception as exc:  # pypdf raises many internal types on damaged files
-        raise LoadError(file, f"unreadable PDF ({type(exc).__name__})") from exc
+        raise LoadError(file, f"truncated or corrupt PDF ({type(exc).__name__})") from exc
     text = "\n\n".join(page.strip("\n") for page in pages)
     if not text.strip():
         raise LoadError(file, "PDF has no text layer (scanned?); run OCR first")
-    return text, []
+    return Loaded(text, [])
 
 
-def _load_docx(data: bytes, file: str) -> tuple[str, list[str]]:
+def _load_docx(data: bytes, file: str) -> Loaded:
     import docx
+    from docx.oxml.ns import qn
 
     try:
         document = docx.Document(io.BytesIO(data))
+        # Paragraphs and table cells in reading order (tables hold real content in reports).
+        blocks: list[str] = []
+        for child in document.element.body.iterchildren():
+            if child.tag == qn("w:p"):
+                blocks.append(_docx_text(child))
+            elif child.tag == qn("w:tbl"):
+                for cell_paragraph in child.iter(qn("w:p")):
+                    blocks.append(_docx_text(cell_paragraph))
+        title = document.core_properties.title or None
     except Exception as exc:  # python-docx surfaces zip, XML and key errors alike
-        raise LoadError(file, f"corrupt .docx ({type(exc).__name__})") from exc
-    return "\n".join(paragraph.text for paragraph in document.paragraphs), []
+        reason = "not a zip archive" if type(exc).__name__ == "BadZipFile" else type(exc).__name__
+        raise LoadError(file, f"corrupt .docx ({reason})") from exc
+    return Loaded("\n".join(blocks), [], title)
 
 
-LOADERS: dict[str, Callable[[bytes, str], tuple[str, list[str]]]] = {
+def _docx_text(paragraph) -> str:
+    from docx.text.paragraph import Paragraph
+
+    return Paragraph(paragraph, None).text
+
+
+LOADERS: dict[str, Callable[[bytes, str], Loaded]] = {
     ".txt": _load_plain,
     ".md": _load_plain,
+    ".markdown": _load_plain,
     ".html": _load_html,
     ".htm": _load_html,
     ".pdf": _load_pdf,
@@ -158,12 +249,7 @@ LOADERS: dict[str, Callable[[bytes, str], tuple[str, list[str]]]] = {
 }
 
 
-def load_text(path: Path, file: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[str]]:
-    """Load one file's text by its extension; return the text and warnings.
-
-    Raises ``LoadError`` (never anything else) for any problem with the file.
-    """
-    name = file or path.name
+def _load(path: Path, name: str, max_bytes: int) -> Loaded:
     suffix = path.suffix.lower()
     loader = LOADERS.get(suffix)
     if loader is None:
@@ -171,19 +257,37 @@ def load_text(path: Path, file: str | None = None, max_bytes: int = DEFAULT_MAX_
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise LoadError(name, f"{size / 1e6:.1f} MB is over the size limit of {max_bytes / 1e6:.1f} MB")
+            raise LoadError(name, f"{size / 1e6:.1f} MB is over the size limit of {max_bytes / 1e6:g} MB")
         data = path.read_bytes()
     except OSError as exc:
         raise LoadError(name, f"cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise LoadError(name, "empty file")
-    text, warnings = loader(data, name)
-    if not text.strip():
+    try:
+        loaded = loader(data, name)
+    except LoadError:
+        raise
+    except Exception as exc:  # a loader bug must still be one line about one file
+        raise LoadError(name, f"cannot load ({type(exc).__name__}: {exc})") from exc
+    if not loaded.text.strip():
         raise LoadError(name, "no text in document")
-    return text, warnings
+    return loaded
+
+
+def load_text(path: Path | str, file: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[str]]:
+    """Load one file's text by its extension; return the text and warnings.
+
+    Raises ``LoadError`` (never anything else) for any problem with the file.
+    """
+    path = Path(path)
+    loaded = _load(path, file or path.name, max_bytes)
+    return loaded.text, loaded.warnings
 
 
 # --- manifest ------------------------------------------------------------------
+
+_PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
 
 def _clean(value: str | None) -> str | None:
     value = (value or "").strip()
@@ -191,60 +295,96 @@ def _clean(value: str | None) -> str | None:
 
 
 def read_manifest(source: Path, corpus: Corpus) -> dict[str, dict[str, str | None]]:
-    """Read ``manifest.csv`` into rows keyed by file; problems become outcomes."""
+    """Read ``manifest.csv`` into rows keyed by file; problems become outcomes.
+
+    Each bad row is reported and left out; the good rows still apply.
+    """
     path = source / MANIFEST_NAME
     if not path.is_file():
         return {}
     try:
-        text, _ = decode_text(path.read_bytes(), MANIFEST_NAME)
+        text, warnings = decode_text(path.read_bytes(), MANIFEST_NAME)
+    except OSError as exc:
+        corpus.note(MANIFEST_NAME, "failed", f"cannot read file ({exc.strerror or exc})")
+        return {}
     except LoadError as exc:
         corpus.note(MANIFEST_NAME, "failed", exc.problem)
         return {}
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [c.strip() for c in (reader.fieldnames or [])]
+    for warning in warnings:
+        corpus.note(MANIFEST_NAME, "warning", warning.removeprefix(f"{MANIFEST_NAME}: "))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        corpus.note(MANIFEST_NAME, "failed", f"not valid CSV ({exc})")
+        return {}
+    if not records:
+        corpus.note(MANIFEST_NAME, "failed", "empty manifest (expected a header row)")
+        return {}
+    columns = [c.strip() for c in records[0]]
     if "file" not in columns:
-        corpus.note(MANIFEST_NAME, "failed", "no 'file' column")
+        corpus.note(MANIFEST_NAME, "failed", f"no 'file' column; expected {', '.join(MANIFEST_COLUMNS)}")
         return {}
     unknown = [c for c in columns if c not in MANIFEST_COLUMNS]
     if unknown:
-        corpus.note(MANIFEST_NAME, "failed", f"unknown column(s) {', '.join(unknown)}; expected {', '.join(MANIFEST_COLUMNS)}")
+        corpus.note(MANIFEST_NAME, "failed",
+                    f"unknown column(s) {', '.join(repr(c) for c in unknown)}; expected {', '.join(MANIFEST_COLUMNS)}")
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        corpus.note(MANIFEST_NAME, "failed", f"repeated column(s) {', '.join(repeated)}")
     rows: dict[str, dict[str, str | None]] = {}
     root = source.resolve()
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): _clean(v) for k, v in raw.items() if isinstance(v, str) or v is None}
+    for number, values in enumerate(records[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue  # blank lines are harmless
+        if len(values) > len(columns):
+            corpus.note(MANIFEST_NAME, "failed", f"row {number} has {len(values)} fields for {len(columns)} columns")
+            continue
+        row = {column: _clean(value) for column, value in zip(columns, values) if column in MANIFEST_COLUMNS}
         file = row.get("file")
         if not file:
             corpus.note(MANIFEST_NAME, "failed", f"row {number} has no file name")
             continue
         posix = PurePosixPath(file.replace("\\", "/"))
-        if posix.is_absolute() or ".." in posix.parts or not (root / posix).resolve().is_relative_to(root):
+        if posix.is_absolute() or re.match(r"^[A-Za-z]:", file) or ".." in posix.parts \
+                or not (root / posix).resolve().is_relative_to(root):
             corpus.note(MANIFEST_NAME, "failed", f"row {number} names '{file}' outside the source folder (refused)")
             continue
-        key = str(posix)
+        key = posix.as_posix()
         if key in rows:
             corpus.note(MANIFEST_NAME, "failed", f"row {number} repeats '{key}' (first row kept)")
             continue
         if not (root / posix).is_file():
             corpus.note(MANIFEST_NAME, "failed", f"row {number} names missing file '{key}'")
             continue
+        published = row.get("published")
+        if published and not _PUBLISHED.fullmatch(published):
+            corpus.note(MANIFEST_NAME, "warning",
+                        f"row {number}: published '{published}' is not YYYY, YYYY-MM or YYYY-MM-DD (kept as text)")
         rows[key] = row
     return rows
 
 
 # --- the corpus --------------------------------------------------------------------
 
-def iter_input_files(source: Path) -> Iterator[tuple[Path, str]]:
-    """Every candidate input file below ``source`` (hidden files and the manifest excluded), sorted."""
-    for path in sorted(source.rglob("*")):
+def iter_input_files(source: Path, exclude: Iterable[Path] = ()) -> Iterator[tuple[Path, str]]:
+    """Every candidate input file below ``source``, sorted by relative path.
+
+    Hidden files and folders, the manifest and anything under ``exclude`` (the
+    build's own output folder, when it sits inside the source) are left out.
+    """
+    excluded = [Path(p).resolve() for p in exclude]
+    for path in sorted(source.rglob("*"), key=lambda p: p.relative_to(source).as_posix()):
         relative = path.relative_to(source)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
-        if str(relative) == MANIFEST_NAME:
+        if relative.as_posix() == MANIFEST_NAME:
+            continue
+        if excluded and any(path.resolve().is_relative_to(e) for e in excluded):
             continue
         yield path, relative.as_posix()
 
 
-def read_corpus(source: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+def read_corpus(source: Path | str, max_bytes: int = DEFAULT_MAX_BYTES, exclude: Iterable[Path] = ()) -> Corpus:
     """Load every document below ``source``; bad files become outcomes, not exceptions.
 
     Raises ``SourceError`` only when the folder itself is unusable.
@@ -256,12 +396,17 @@ def read_corpus(source: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpu
         raise SourceError(f"source '{source}' is not a folder")
     corpus = Corpus(source=source)
     manifest = read_manifest(source, corpus)
-    for path, file in iter_input_files(source):
-        if path.suffix.lower() not in LOADERS:
+    root = source.resolve()
+    for path, file in iter_input_files(source, exclude):
+        suffix = path.suffix.lower()
+        if suffix not in LOADERS:
             corpus.note(file, "skipped", f"unsupported file type '{path.suffix or '(none)'}'")
             continue
+        if not path.resolve().is_relative_to(root):
+            corpus.note(file, "failed", "a link to a file outside the source folder (refused)")
+            continue
         try:
-            text, warnings = load_text(path, file, max_bytes)
+            loaded = _load(path, file, max_bytes)
         except LoadError as exc:
             corpus.note(file, "failed", exc.problem)
             continue
@@ -269,26 +414,25 @@ def read_corpus(source: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpu
         corpus.documents.append(
             Document(
                 file=file,
-                text=text,
-                title=row.get("title") or _title_from(text, path),
+                text=loaded.text,
+                title=row.get("title") or loaded.title or _title_from(loaded.text, path),
                 publisher=row.get("publisher"),
                 published=row.get("published"),
                 language=row.get("language"),
                 source_note=row.get("source_note"),
-                media_type=MEDIA_TYPES[path.suffix.lower()],
+                media_type=MEDIA_TYPES[suffix],
             )
         )
-        if warnings:
-            corpus.note(file, "warning", "; ".join(w.split(": ", 1)[-1] for w in warnings))
-        else:
-            corpus.note(file, "built", "")
+        corpus.note(file, "built", "")
+        for warning in loaded.warnings:
+            corpus.note(file, "warning", warning.removeprefix(f"{file}: "))
     if not corpus.documents and not corpus.outcomes:
         raise SourceError(f"source folder '{source}' holds no documents")
     return corpus
 
 
 def _title_from(text: str, path: Path) -> str:
-    """A title for a document the manifest does not describe: its first short line, else its name."""
+    """A title for a document the manifest does not describe: its first non-empty line, else its name."""
     for line in text.splitlines():
         line = line.strip()
         if line:

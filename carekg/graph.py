@@ -246,6 +246,9 @@ def _skolemised_bnodes(graph: Graph) -> Iterator[Triple]:
 # --- writing and reading -----------------------------------------------------------
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Characters N-Triples forbids in an IRI: one such IRI would make the whole graph unreadable.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_XSD_STRING = XSD.string  # rdflib terms of different types never compare equal, so keep a URIRef
 
 
 def nt_term(term: Node) -> str:
@@ -253,22 +256,39 @@ def nt_term(term: Node) -> str:
 
     >>> nt_term(Literal('two\\nlines "quoted"'))
     '"two\\\\nlines \\\\"quoted\\\\""'
+    >>> nt_term(URIRef("https://example.org/a b"))
+    Traceback (most recent call last):
+    ...
+    carekg.errors.GraphError: not a valid IRI for N-Triples: 'https://example.org/a b'
     """
     if isinstance(term, Literal):
         text = '"' + str(term).translate(_ESCAPES) + '"'
         if term.language:
             return f"{text}@{term.language}"
-        if term.datatype is not None and str(term.datatype) != str(XSD.string):
-            return f"{text}^^<{term.datatype}>"
+        datatype = term.datatype
+        if datatype is not None and datatype != _XSD_STRING:
+            return f"{text}^^<{datatype}>"
         return text
     if isinstance(term, BNode):
         return f"_:{term}"
+    if _BAD_IRI.search(term):
+        raise GraphError(f"not a valid IRI for N-Triples: {str(term)!r}")
     return f"<{term}>"
 
 
 def to_ntriples_lines(triples: Iterable[Triple]) -> list[str]:
     """Sorted, de-duplicated N-Triples lines: a canonical text for any set of triples."""
     return sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples})
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates files readable by the owner only; outputs are ordinary files.
+_FILE_MODE = 0o666 & ~_umask()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -278,17 +298,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())  # the rename must never expose a file whose bytes are not on disk
+        os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def serialise_turtle(ntriples_lines: list[str]) -> bytes:
-    """Turtle from sorted N-Triples lines, written by pyoxigraph with carekg's prefixes."""
+def serialise_turtle(ntriples: list[str] | bytes) -> bytes:
+    """Turtle from sorted N-Triples (lines, or their UTF-8 text), written by pyoxigraph with carekg's prefixes.
+
+    pyoxigraph keeps the input order, so sorted input gives the same bytes every time.
+    """
     import pyoxigraph as ox
 
-    triples = ox.parse("".join(ntriples_lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    data = ntriples if isinstance(ntriples, bytes) else "".join(ntriples).encode("utf-8")
+    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 

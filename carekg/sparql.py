@@ -8,6 +8,7 @@ that pandas sees numbers as numbers.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -103,3 +104,71 @@ def select(source: Source, query: str, bindings: Mapping[str, Any] | None = None
         raise QueryError("only SELECT queries return rows")
     columns = [v.value for v in solutions.variables]
     return columns, [{c: _python(solution[c]) for c in columns} for solution in solutions]
+
+
+def execute(
+    source: Source,
+    query: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    prefixes: Mapping[str, Any] | None = None,
+) -> tuple[list[str], list[Row]]:
+    """Run any read query and return columns and rows of Python values.
+
+    SELECT gives its rows; ASK one row ``{"ask": bool}``; CONSTRUCT and DESCRIBE
+    ``subject, predicate, object`` rows in sorted order (a graph has none).
+    ``prefixes`` are predeclared for the query (rdflib ``initNs``, pyoxigraph
+    ``prefixes``), so they are not pasted into its text either.
+    """
+    bound = {name: _to_rdflib(value) for name, value in (bindings or {}).items()}
+    names = {str(prefix): str(namespace) for prefix, namespace in (prefixes or {}).items()}
+    if isinstance(source, Graph):
+        from pyparsing import ParseException
+
+        try:
+            result = source.query(_prepared(query, tuple(sorted(names.items()))), initBindings=bound)
+            if result.type == "ASK":
+                return ["ask"], [{"ask": bool(result.askAnswer)}]
+            if result.type != "SELECT":
+                return _triple_rows(sorted(result, key=lambda t: tuple(term.n3() for term in t)))
+            columns = [str(v) for v in result.vars]
+            # rdflib evaluates lazily: rows are read inside the try, where evaluation errors surface
+            return columns, [{c: _python(row[i]) for i, c in enumerate(columns)} for row in result]
+        except ParseException as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from exc
+        except Exception as exc:  # rdflib's evaluator raises many kinds (TypeError, NotBoundError, …)
+            raise QueryError(f"the query failed on rdflib: {type(exc).__name__}: {exc}") from exc
+    substitutions = {ox.Variable(name): _to_oxigraph(value) for name, value in bound.items()}
+    try:
+        answer = source.query(query, substitutions=substitutions, prefixes=names)
+        if isinstance(answer, ox.QueryBoolean):
+            return ["ask"], [{"ask": bool(answer)}]
+        if isinstance(answer, ox.QueryTriples):
+            triples = sorted(((t.subject, t.predicate, t.object) for t in answer), key=lambda t: tuple(map(str, t)))
+            return _triple_rows(triples)
+        columns = [v.value for v in answer.variables]
+        return columns, [{c: _python(solution[c]) for c in columns} for solution in answer]
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL: {exc}") from exc
+    except RuntimeError as exc:
+        if "SELECT projection" in str(exc):
+            # Oxigraph follows SEP-0007: a substituted variable must be one the SELECT returns.
+            raise QueryError(
+                f"pyoxigraph can bind only variables the query SELECTs ({exc}); add them to the SELECT or use the rdflib store"
+            ) from exc
+        raise QueryError(f"the query failed on pyoxigraph: {exc}") from exc
+    except OSError as exc:
+        raise QueryError(f"the query failed on pyoxigraph: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared(query: str, prefixes: tuple[tuple[str, str], ...]) -> Any:
+    """rdflib's parse of a query (slow: pure-Python pyparsing), kept for the next run of the same text."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(query, initNs=dict(prefixes))
+
+
+def _triple_rows(triples: Any) -> tuple[list[str], list[Row]]:
+    columns = ["subject", "predicate", "object"]
+    return columns, [dict(zip(columns, (_python(term) for term in triple))) for triple in triples]

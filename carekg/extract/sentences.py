@@ -4,9 +4,10 @@ A text is read line by line: in saved web pages a line is a paragraph, a
 heading, a list item or a piece of boilerplate, and that layout carries who
 speaks (headings open sections) and what is asked (numbered priorities).
 Each line is tokenised by spaCy's blank English tokenizer and split into
-sentences by its rule-based sentencizer; every token gets a stem in
-``token.norm_`` so that PhraseMatchers built with ``attr="NORM"`` match word
-forms (fund / funding / funded) rather than exact strings.
+sentences by the sentencizer's rule (re-run on token arrays: the pipeline
+component creates a Python object per token, which halved throughput);
+every token gets a stem in ``token.norm_`` so that PhraseMatchers built with
+``attr="NORM"`` match word forms (fund / funding / funded), not strings.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy
 import snowballstemmer
 import spacy
+from spacy.attrs import IDX, NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -33,6 +36,8 @@ _IRREGULAR = {
     "placements": "place", "leaver": "leav", "leavers": "leav", "women": "woman", "men": "man",
     "mothers": "mother", "councils": "council", "organisations": "organ", "organisation": "organ", "prioritise": "priorit",
     "prioritising": "priorit", "ringfenced": "ring-fenc",
+    # "rights" (entitlements) is not the adjective "right" ("the right balance")
+    "rights": "rights",
 }
 
 # Words that carry no content for label matching (function words). Kept
@@ -64,18 +69,41 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def nlp() -> Language:
-    """The shared blank English pipeline with the rule-based sentencizer."""
+    """The shared blank English pipeline (its tokenizer and vocab)."""
     model = spacy.blank("en")
-    model.add_pipe("sentencizer")
     model.max_length = MAX_LINE * 2
     return model
 
 
 def stem_doc(doc: Doc) -> Doc:
     """Write each token's stem into ``norm_`` (used by NORM PhraseMatchers)."""
-    for token in doc:
-        token.norm_ = stem(token.text)
+    stem_arrays(doc)
     return doc
+
+
+_TOKEN_INFO: dict[int, tuple[str, str, str, int]] = {}  # orth hash -> text, lower, stem, stem hash
+
+
+def stem_arrays(doc: Doc) -> tuple[list[str], list[str], list[str], list[int]]:
+    """Texts, lower-case forms, stems and character offsets of a Doc's
+    tokens, read and written as arrays: creating a Python Token object per
+    token costs more than all the matching, so hot loops use these lists."""
+    if not len(doc):
+        return [], [], [], []
+    strings = doc.vocab.strings
+    arr = doc.to_array([ORTH, IDX])
+    infos = []
+    for orth in arr[:, 0].tolist():
+        info = _TOKEN_INFO.get(orth)
+        if info is None:
+            text = strings[orth]
+            norm = stem(text)
+            info = (text, text.lower(), norm, strings.add(norm))
+            if len(_TOKEN_INFO) < 500_000:
+                _TOKEN_INFO[orth] = info
+        infos.append(info)
+    doc.from_array([NORM], numpy.array([[i[3]] for i in infos], dtype="uint64"))
+    return [i[0] for i in infos], [i[1] for i in infos], [i[2] for i in infos], arr[:, 1].tolist()
 
 
 def phrase_doc(phrase: str) -> Doc:
@@ -97,16 +125,15 @@ class Sent:
 
     @property
     def text(self) -> str:
-        return self.span.text
+        return self.line.text[self.start - self.line.start:self.end - self.line.start]
 
     def offset(self, token_i: int) -> int:
         """Global start offset of the line token ``token_i``."""
-        return self.line.start + self.line.doc[token_i].idx
+        return self.line.start + self.line.idx[token_i]
 
     def end_offset(self, token_i: int) -> int:
         """Global end offset of the line token ``token_i``."""
-        tok = self.line.doc[token_i]
-        return self.line.start + tok.idx + len(tok.text)
+        return self.line.start + self.line.idx[token_i] + len(self.line.texts[token_i])
 
 
 @dataclass
@@ -122,6 +149,11 @@ class Line:
     bullet: bool = False
     doc: Doc | None = None
     sents: list[Sent] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # token texts
+    lowers: list[str] = field(default_factory=list)  # lower-case token texts
+    norms: list[str] = field(default_factory=list)  # token stems
+    idx: list[int] = field(default_factory=list)  # token start offsets in the line
+    claim_cues: list | None = None  # claim cue matches, filled on first use
 
     @property
     def words(self) -> int:
@@ -174,29 +206,72 @@ def split_lines(norm: str) -> list[Line]:
     return lines
 
 
+_ENDS = frozenset({".", "!", "?", "...", "?!", "!?", ".."})
+_CLOSERS = frozenset({'"', "'", ")", "]", "}"})
+
+
+def sentence_bounds(texts: list[str]) -> list[tuple[int, int]]:
+    """Token ranges of sentences: the rule of spaCy's sentencizer (a
+    sentence ends at . ! ? and any closing quotes or brackets after it),
+    run on the token texts we already hold, capped at MAX_SENT_TOKENS."""
+    bounds = []
+    start = 0
+    i = 0
+    n = len(texts)
+    while i < n:
+        if texts[i] in _ENDS:
+            while i + 1 < n and (texts[i + 1] in _CLOSERS or texts[i + 1] in _ENDS):
+                i += 1
+            bounds.append((start, i + 1))
+            start = i + 1
+        elif i + 1 - start >= MAX_SENT_TOKENS:
+            bounds.append((start, i + 1))
+            start = i + 1
+        i += 1
+    if start < n:
+        bounds.append((start, n))
+    return bounds
+
+
+_LONG_RUN = re.compile(r"\S{80,}")
+
+
+def _break_runs(text: str) -> str:
+    """Put a space every 40 characters of very long space-free runs (1:1).
+    spaCy's suffix search is quadratic in the length of one "word"; such runs
+    are URLs or garbage, never discourse."""
+    if len(text) < 80 or not _LONG_RUN.search(text):
+        return text
+
+    def cut(m: re.Match) -> str:
+        run = list(m.group(0))
+        for k in range(39, len(run), 40):
+            run[k] = " "
+        return "".join(run)
+
+    return _LONG_RUN.sub(cut, text)
+
+
 def analyse(norm: str) -> tuple[list[Line], list[Sent]]:
     """Tokenise and sentence-split every non-blank line; stems in norm_."""
     lines = split_lines(norm)
     todo = [line for line in lines if line.kind not in ("blank", "boilerplate")]
     sents: list[Sent] = []
-    model = nlp()
-    for line, doc in zip(todo, model.pipe(line.text for line in todo)):
-        line.doc = stem_doc(doc)
-        for span in doc.sents:
-            for piece in _cap(span):
-                if not piece.text.strip():
-                    continue
-                start = line.start + piece.start_char
-                end = line.start + piece.end_char
-                sent = Sent(line, piece, start, end, len(sents))
-                line.sents.append(sent)
-                sents.append(sent)
+    tokenizer = nlp().tokenizer
+    for line in todo:
+        doc = tokenizer(_break_runs(line.text))
+        line.doc = doc
+        line.texts, line.lowers, line.norms, line.idx = stem_arrays(doc)
+        for a, b in sentence_bounds(line.texts):
+            while a < b and not line.texts[a].strip():
+                a += 1
+            while b > a and not line.texts[b - 1].strip():
+                b -= 1
+            if a >= b:
+                continue
+            start = line.start + line.idx[a]
+            end = line.start + line.idx[b - 1] + len(line.texts[b - 1])
+            sent = Sent(line, doc[a:b], start, end, len(sents))
+            line.sents.append(sent)
+            sents.append(sent)
     return lines, sents
-
-
-def _cap(span: Span) -> list[Span]:
-    """Cut over-long sentences into MAX_SENT_TOKENS pieces."""
-    if len(span) <= MAX_SENT_TOKENS:
-        return [span]
-    doc = span.doc
-    return [doc[i:min(i + MAX_SENT_TOKENS, span.end)] for i in range(span.start, span.end, MAX_SENT_TOKENS)]

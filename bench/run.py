@@ -1,0 +1,265 @@
+"""Benchmark carekg on a synthetic corpus in the debate's style.
+
+    python bench/run.py --docs 1000 --jobs 2 --queries
+
+Generates N documents (seeded, so the same N always gives the same corpus)
+from the codebook's labels and alternative labels, the registry's organisation
+names, numbers and filler sentences, about 5 KB each; builds them with
+``carekg.build.build``; prints one JSON object with sizes, counts, timings per
+stage, throughput and peak memory (this process plus its worker processes).
+With ``--queries`` every canned query in ``carekg/queries/*.rq`` is timed on a
+pyoxigraph store opened from the built graph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # runnable as `python bench/run.py` from a clone
+    sys.path.insert(0, str(ROOT))
+
+from carekg.knowledge import Knowledge, load_knowledge  # noqa: E402
+
+TARGET_BYTES = 5_000
+
+SUPPORT = (
+    "{org} calls for {ask}.",
+    "We urge the government to commit to {ask}.",
+    "We recommend {ask}.",
+    "{org} welcomes the proposal for {ask}.",
+    "The review should prioritise {ask}.",
+    "We want to see {ask} in every local authority.",
+    "Ministers must deliver {ask} without further delay.",
+)
+OPPOSE = (
+    "We do not support {ask}.",
+    "{org} opposes {ask}.",
+    "We are not convinced that {ask} is the right answer.",
+    "We reject calls for {ask}.",
+)
+CLAIMS = (
+    "Spending on early help has fallen by {pct}% over the last decade.",
+    "There were {count:,} children in care in England in {year}, according to {org}.",
+    "Research by {org} found that {pct}% of care leavers felt unprepared for adult life.",
+    "An evaluation found that {count} practices had closed, {small} of them in the last year.",
+    "Local authorities spent £{money} billion on children's social care in {year}.",
+    "Data shows that {pct}% of children in residential care live more than 20 miles from home.",
+)
+FILLER = (
+    "Children and families deserve a system that listens to them.",
+    "This response sets out our views on the questions the review asked.",
+    "We have worked with young people across the country for many years.",
+    "The pandemic has made many of these pressures worse.",
+    "Our practitioners see the consequences of these decisions every day.",
+    "It is important that any changes are made with care-experienced people, not for them.",
+    "We would be happy to discuss these points further.",
+    "The following sections explain our reasoning in more detail.",
+    "Many of the people we spoke to described the same experiences.",
+    "Local areas need time and stability to make reforms work.",
+    "Social workers told us that paperwork keeps them away from families.",
+    "These are not new problems, but they have become more urgent.",
+)
+TITLES = (
+    "Response to the Case for Change", "Evidence to the independent review", "Our priorities for reform",
+    "Briefing on children's social care", "Submission to the Education Committee", "Statement on the final report",
+)
+
+
+def _organisations(knowledge: Knowledge) -> list[tuple[str, str]]:
+    """(id, a name as written) for every registry organisation (persons left out)."""
+    names = []
+    for agent in knowledge.agents.values():
+        if agent.type == "person":
+            continue
+        for name in (agent.name, *agent.aliases):
+            names.append((agent.id, name))
+    return names
+
+
+def _asks(knowledge: Knowledge) -> list[str]:
+    """Every label and alternative label of the codebook, as a phrase inside a sentence."""
+    asks = []
+    for proposal in knowledge.proposals.values():
+        asks.append(proposal.label[0].lower() + proposal.label[1:])
+        asks.extend(proposal.alt_labels)
+    return asks
+
+
+def generate_document(rng: random.Random, asks: list[str], organisations: list[tuple[str, str]]) -> tuple[str, str, str]:
+    """One document (~5 KB): a title, an author line, paragraphs of asks, claims and filler.
+
+    Returns (publisher id, title, text).
+    """
+    publisher, publisher_name = rng.choice(organisations)
+    title = f"{publisher_name}: {rng.choice(TITLES)}"
+    paragraphs = [title, f"{publisher_name} welcomes the opportunity to respond."]
+    size = sum(len(p) + 1 for p in paragraphs)
+    while size < TARGET_BYTES:
+        sentences = []
+        for _ in range(rng.randint(3, 6)):
+            roll = rng.random()
+            org = rng.choice(organisations)[1]
+            if roll < 0.15:
+                sentences.append(rng.choice(SUPPORT).format(org=org, ask=rng.choice(asks)))
+            elif roll < 0.20:
+                sentences.append(rng.choice(OPPOSE).format(org=org, ask=rng.choice(asks)))
+            elif roll < 0.30:
+                sentences.append(rng.choice(CLAIMS).format(
+                    org=org, pct=rng.randint(2, 95), count=rng.randint(10, 90_000), small=rng.randint(1, 9),
+                    year=rng.randint(2010, 2023), money=f"{rng.randint(1, 15)}.{rng.randint(0, 9)}"))
+            else:
+                sentences.append(rng.choice(FILLER))
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        size += len(paragraph.encode("utf-8")) + 1
+    return publisher, title, "\n".join(paragraphs) + "\n"
+
+
+def generate_corpus(folder: Path, documents: int, seed: int = 6) -> int:
+    """Write ``documents`` files and a manifest into ``folder``; return the bytes written."""
+    knowledge = load_knowledge()
+    asks, organisations = _asks(knowledge), _organisations(knowledge)
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = io.StringIO()
+    writer = csv.writer(manifest, lineterminator="\n")
+    writer.writerow(["file", "title", "publisher", "published", "language", "source_note"])
+    total = 0
+    for index in range(documents):
+        publisher, title, text = generate_document(rng, asks, organisations)
+        name = f"doc{index:06d}.txt"
+        data = text.encode("utf-8")
+        (folder / name).write_bytes(data)
+        total += len(data)
+        writer.writerow([name, title, publisher, f"{rng.randint(2013, 2023)}-{rng.randint(1, 12):02d}", "en", "synthetic"])
+    (folder / "manifest.csv").write_text(manifest.getvalue(), encoding="utf-8")
+    return total
+
+
+class PeakMemory:
+    """Samples the resident memory of this process plus all its children (the build's workers)."""
+
+    def __init__(self, interval: float = 0.05):
+        import psutil
+
+        self.process = psutil.Process()
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        import psutil
+
+        total = 0
+        for process in [self.process, *self.process.children(recursive=True)]:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:  # a worker exited between listing and reading
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def time_queries(graph: Path) -> dict[str, dict[str, float | int]]:
+    """Seconds and row count of every canned query on a pyoxigraph store of ``graph``."""
+    from importlib import resources
+
+    from carekg.sparql import open_store, query_text, select
+
+    clock = time.perf_counter()
+    store = open_store(graph)
+    timings: dict[str, dict[str, float | int]] = {"(open store)": {"seconds": round(time.perf_counter() - clock, 3)}}
+    names = sorted(r.name[:-3] for r in resources.files("carekg.queries").iterdir() if r.name.endswith(".rq"))
+    for name in names:
+        clock = time.perf_counter()
+        try:
+            _, rows = select(store, query_text(name))
+        except Exception as exc:  # a query needing parameters still gets reported
+            timings[name] = {"error": f"{type(exc).__name__}: {exc}"}  # type: ignore[dict-item]
+            continue
+        timings[name] = {"seconds": round(time.perf_counter() - clock, 3), "rows": len(rows)}
+    return timings
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=1000, help="documents to generate (default 1000)")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for extraction (default 2)")
+    parser.add_argument("--seed", type=int, default=6, help="random seed of the generator (default 6)")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out", help="folder for corpus and build")
+    parser.add_argument("--queries", action="store_true", help="also time every canned query on the built graph")
+    parser.add_argument("--no-validate", action="store_true", help="skip the SHACL check")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the build (parent process) to this file")
+    args = parser.parse_args(argv)
+
+    from carekg.build import build
+
+    corpus = args.work / f"corpus-{args.docs}-seed{args.seed}"
+    out = args.work / f"build-{args.docs}"
+    if not (corpus / "manifest.csv").is_file():  # generated once per size and seed, then reused
+        clock = time.perf_counter()
+        generate_corpus(corpus, args.docs, args.seed)
+        generation = time.perf_counter() - clock
+    else:
+        generation = 0.0
+    size = sum(p.stat().st_size for p in corpus.glob("*.txt"))
+
+    clock = time.perf_counter()
+    with PeakMemory() as memory:
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            summary = profiler.runcall(build, corpus, out, jobs=args.jobs, validate=not args.no_validate)
+            profiler.dump_stats(str(args.profile))
+        else:
+            summary = build(corpus, out, jobs=args.jobs, validate=not args.no_validate)
+    total = time.perf_counter() - clock
+    megabytes = size / 1e6
+    result: dict = {
+        "documents": summary.documents,
+        "megabytes": round(megabytes, 2),
+        "jobs": args.jobs,
+        "statements": summary.statements,
+        "claims": summary.claims,
+        "triples": summary.triples,
+        "seconds": {k: round(v, 2) for k, v in summary.seconds.items()} | {"total": round(total, 2)},
+        "generate_seconds": round(generation, 2),
+        "documents_per_second": round(summary.documents / total, 1),
+        "megabytes_per_second": round(megabytes / total, 3),
+        "extract_megabytes_per_second_per_job": round(megabytes / summary.seconds["extract"] / args.jobs, 3),
+        "peak_rss_megabytes": round(memory.peak / 1e6),
+        "validation": summary.validation,
+        "failed_files": sum(1 for o in summary.outcomes if o.status == "failed"),
+    }
+    if args.queries:
+        result["queries"] = time_queries(out / "graph.ttl")
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""The extractor: who supports or opposes which proposal, and the evidence.
+
+``extract_document(document, knowledge)`` reads one document and returns an
+``Extraction``: agents, their roles (mentions), stance statements, evidence
+claims and emergent proposals, every passage anchored by code-point offsets
+into the original text. Matchers are built once per Knowledge and cached.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from carekg.extract.actors import AgentIndex
+from carekg.extract.claims import find_claim
+from carekg.extract.emergent import emergent_ask
+from carekg.extract.proposals import ConceptMatch, ConceptMatcher
+from carekg.extract.sentences import Line, Sent, analyse
+from carekg.extract.speakers import Actors, find_actors, registry_agent
+from carekg.extract.stances import Cue, Judgement, carries_stance, judge, line_cues
+from carekg.extract.text import normalise
+from carekg.knowledge import Knowledge
+from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Claim, Document, Extraction, Mention, Span, Statement
+
+__all__ = ["extract_document", "resources"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Resources:
+    index: AgentIndex
+    concepts: ConceptMatcher
+
+
+_CACHE: dict[int, tuple[Knowledge, Resources]] = {}
+
+
+def resources(knowledge: Knowledge) -> Resources:
+    """Matchers for a Knowledge, built on first use and kept."""
+    cached = _CACHE.get(id(knowledge))
+    if cached is None or cached[0] is not knowledge:
+        cached = (knowledge, Resources(AgentIndex(knowledge), ConceptMatcher(knowledge)))
+        _CACHE[id(knowledge)] = cached
+    return cached[1]
+
+
+def extract_document(document: Document, knowledge: Knowledge) -> Extraction:
+    """Extract agents, stances and claims; never raises on odd text."""
+    try:
+        return _extract(document, knowledge)
+    except Exception:  # the contract: any text yields an Extraction
+        log.exception("extraction failed on %s; keeping the author only", document.file)
+        extraction = Extraction(document)
+        author = document.publisher if document.publisher in knowledge.agents else None
+        if author:
+            extraction.agents[author] = registry_agent(resources(knowledge).index, author)
+        else:
+            author = UNKNOWN_AUTHOR_ID
+            extraction.agents[author] = Agent(author, "unknown author", kind="unknown")
+        extraction.mentions.append(Mention(author, "author"))
+        return extraction
+
+
+def _ask_context(lines: list[Line], cues: dict[int, list[Cue]]) -> set[int]:
+    """Lines whose text is an ask without a cue word: numbered priorities,
+    and bullets introduced by a numbered item or by an asking line."""
+    asks: set[int] = set()
+    intro_asks = False
+    for line in lines:
+        if line.kind in ("blank", "boilerplate"):
+            continue
+        if line.kind == "item" and line.number is not None:
+            asks.add(line.index)
+            intro_asks = True
+        elif line.kind == "item" and line.bullet:
+            if intro_asks:
+                asks.add(line.index)
+        else:
+            intro_asks = line.text.rstrip().endswith(":") and any(
+                c.family in ("SUPPORT", "FIRST_PERSON_ASK") for c in cues.get(line.index, []))
+    return asks
+
+
+def _extract(document: Document, knowledge: Knowledge) -> Extraction:
+    res = resources(knowledge)
+    text = document.text
+    norm = normalise(text)
+    lines, sents = analyse(norm.text)
+    actors = find_actors(document, lines, sents, res.index)
+    cues = {line.index: line_cues(line.doc) for line in lines if line.doc is not None}
+    asks = _ask_context(lines, cues)
+    extraction = Extraction(document)
+    statements: dict[tuple[str, str, str, int], Statement] = {}
+    by_sent: dict[int, list[ConceptMatch]] = {}
+    prev: Sent | None = None
+    for sent in sents:
+        if prev is not None and _section_break(lines, prev, sent, actors):
+            prev = None
+        speakers = actors.speakers.get(sent.index, [actors.author_id])
+        line_cue = cues.get(sent.line.index, [])
+        matches = res.concepts.match(sent)
+        by_sent[sent.index] = matches
+        hits = [(h.start, h.end, h.agent_id) for h in actors.hits.get(sent.line.index, [])
+                if sent.span.start <= h.start < sent.span.end]
+        judgements = judge(sent, matches, line_cue, speakers, hits, sent.line.index in asks)
+        if not matches and prev is not None and by_sent.get(prev.index):
+            stance = carries_stance(sent, line_cue)
+            if stance:
+                judgements = [Judgement(a, m.concept, stance, 0.55, None)
+                              for m in by_sent[prev.index] for a in speakers]
+        if not matches and not judgements:
+            ask = emergent_ask(sent, line_cue)
+            if ask is not None:
+                extraction.emergent.setdefault(ask.id, ask)
+                judgements = [Judgement(a, ask.id, "support", 0.5, None) for a in speakers]
+        for j in judgements:
+            key = (j.actor_id, j.concept, j.stance, sent.index)
+            if key not in statements:
+                statements[key] = Statement(j.actor_id, j.concept, j.stance,
+                                            Span.of(text, sent.start, sent.end), round(j.confidence, 2))
+        prev = sent
+    claims = _claims(sents, actors, by_sent, statements, text)
+    extraction.claims = [c for _, c in claims]
+    extraction.statements = _with_evidence(list(statements.values()), claims)
+    extraction.mentions = actors.mentions
+    _collect_agents(extraction, actors, knowledge)
+    return extraction
+
+
+def _section_break(lines: list[Line], a: Sent, b: Sent, actors: Actors) -> bool:
+    """No carry-over of a topic across a heading or a change of speaker."""
+    if actors.speakers.get(a.index) != actors.speakers.get(b.index):
+        return True
+    return any(l.kind == "heading" for l in lines[a.line.index + 1:b.line.index + 1])
+
+
+def _claims(sents: list[Sent], actors: Actors, by_sent: dict[int, list[ConceptMatch]],
+            statements: dict[tuple[str, str, str, int], Statement], text: str) -> list[tuple[int, Claim]]:
+    found: list[tuple[int, Claim]] = []
+    stated = {}  # sentence index -> concepts stated there
+    for (actor, concept, stance, index), st in statements.items():
+        stated.setdefault(index, []).append((actor, concept))
+    for sent in sents:
+        claim = find_claim(sent)
+        if claim is None:
+            continue
+        speakers = actors.speakers.get(sent.index, [actors.author_id])
+        cited_id = cited_text = None
+        if claim.cited_token is not None:
+            for hit in actors.hits.get(sent.line.index, []):
+                if abs(hit.start - claim.cited_token) <= 4 or abs(hit.end - claim.cited_token) <= 4:
+                    cited_id = hit.agent_id
+                    cited_text = text[hit.start_char:hit.end_char]
+                    break
+        proposal = _nearest_ask(sent, sents, stated, speakers[0], by_sent)
+        found.append((sent.index, Claim(speakers[0], claim.kind, Span.of(text, claim.start, claim.end),
+                                        claim.values, proposal, cited_id, cited_text,
+                                        0.7 if claim.kind != "assertion" else 0.5)))
+    return found
+
+
+def _nearest_ask(sent: Sent, sents: list[Sent], stated: dict, actor: str,
+                 by_sent: dict[int, list[ConceptMatch]]) -> str | None:
+    """The proposal the claim backs: stated in its sentence, else the
+    nearest ask of the same speaker within three sentences (same line first)."""
+    order = sorted(range(max(0, sent.index - 3), min(len(sents), sent.index + 4)),
+                   key=lambda i: (abs(i - sent.index), sents[i].line.index != sent.line.index, -i))
+    for i in order:
+        for who, concept in stated.get(i, []):
+            if who == actor and not concept.startswith("emergent:"):
+                return concept
+    return None
+
+
+def _with_evidence(statements: list[Statement], claims: list[tuple[int, Claim]]) -> list[Statement]:
+    backing: dict[tuple[str | None, str], list[str]] = {}
+    for _, c in claims:
+        backing.setdefault((c.proposal_id, c.claimant_id), []).append(c.key)
+    out = []
+    for st in statements:
+        keys = tuple(backing.get((st.proposal_id, st.actor_id), ()))
+        out.append(replace(st, evidence=keys) if keys else st)
+    return out
+
+
+def _collect_agents(extraction: Extraction, actors: Actors, knowledge: Knowledge) -> None:
+    used = {m.agent_id for m in extraction.mentions} | {s.actor_id for s in extraction.statements} \
+        | {c.claimant_id for c in extraction.claims} | {c.cited_agent_id for c in extraction.claims if c.cited_agent_id}
+    index = resources(knowledge).index
+    todo = list(used)
+    while todo:
+        agent_id = todo.pop()
+        if agent_id in extraction.agents:
+            continue
+        agent = actors.agents.get(agent_id)
+        if agent is None and agent_id in knowledge.agents:
+            agent = registry_agent(index, agent_id)
+        if agent is None:
+            agent = Agent(agent_id, agent_id)
+        extraction.agents[agent_id] = agent
+        if agent.member_of:
+            todo.append(agent.member_of)

@@ -1,0 +1,315 @@
+"""Who is named: registry agents, discovered organisations and persons.
+
+Registry agents are found by name and alias (a spaCy PhraseMatcher on
+lower-case tokens, then a case check: a capitalised alias such as "Become" or
+"Pause" must be capitalised in the text, so the verbs "become" and "pause"
+never count). Organisations outside the registry are found by the way English
+names them: capitalised words ending in an organisational head noun (Trust,
+Network, Group, …) with an optional "for/of …" tail and an acronym introduced
+in parentheses. Persons are found where English introduces a speaker: next to
+a speech verb ("said Jane Doe", "Jane Doe, Director of X, said") or in a
+sign-off "Name, Role".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from carekg.extract.sentences import nlp
+from carekg.extract.text import fold_key, normalise, slugify
+from carekg.knowledge import Knowledge
+from carekg.model import Agent
+
+# Head nouns that make a capitalised phrase an organisation's name.
+ORG_HEADS = frozenset("""
+trust network group association council society service services alliance coalition panel college
+commission department university foundation institute charity board taskforce partnership federation
+union centre center agency office committee forum observatory consortium collective ministry authority
+commissioner
+""".split())
+_GENERIC = frozenset("""
+local authority authorities council councils government national regional county district health
+service services department
+""".split())
+# Heads that may come first, the name following ("University of Kent").
+_TAIL_HEADS = frozenset("""
+university department commission council society board college office committee association institute
+federation alliance coalition foundation
+""".split())
+# Capitalised words that start sentences or titles but never an organisation name.
+_NOT_NAME = frozenset("""
+a an the this that these those our we their its his her my your i if when while as at in on for of to
+and or but by with from after before every each all any some no not one two three four five new
+read find more see also however despite yet so
+""".split())
+# Connectors allowed inside a name ("Association for Adoption and Fostering").
+_CONNECTORS = frozenset({"of", "for", "and", "&", "in", "on", "-", "'s"})
+# Words that say a name is a person's job, used in role phrases and sign-offs.
+ROLE_WORDS = frozenset("""
+chair chairman chairwoman chief executive ceo director officer manager head lead leader adviser advisor
+president secretary minister professor dr founder coordinator co-ordinator trustee spokesperson
+spokesman spokeswoman researcher editor deputy commissioner partner consultant policy campaigns
+""".split())
+SPEECH_VERBS = frozenset("""
+said says say added adds explained explains told tells wrote writes commented comments argued argues
+warned warns stated states noted notes urged urges called calls insisted insists
+""".split())
+# Words that mark the source of evidence next to a name ("research from X").
+RESEARCH_NOUNS = frozenset("""
+research report study studies survey evaluation analysis data findings paper briefing figures
+researcher researchers academics statistics
+""".split())
+
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An agent named in a line: token range of the line's Doc."""
+
+    agent_id: str
+    line: int
+    start: int  # token index
+    end: int  # token index (exclusive)
+    start_char: int  # global offsets
+    end_char: int
+
+
+def acronym(name: str) -> str:
+    """Initials of the capitalised words (and hyphen parts) of a name."""
+    words = re.findall(r"[A-Za-z][A-Za-z']*", name.replace("-", " "))
+    return "".join(w[0].upper() for w in words if w[0].isupper())
+
+
+class AgentIndex:
+    """Registry lookup built once per Knowledge; discovered agents accrue."""
+
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self.by_key: dict[str, str] = {}
+        self.by_acronym: dict[str, str] = {}
+        self.matcher = PhraseMatcher(nlp().vocab, attr="LOWER")
+        self.patterns: dict[str, list[str]] = {}  # pattern key -> case template tokens
+        for agent in knowledge.agents.values():
+            for name in (agent.name, *agent.aliases):
+                self.by_key.setdefault(fold_key(name), agent.id)
+                self._add_pattern(agent.id, name)
+            if agent.type != "person" and len(agent.name.split()) >= 2:
+                initials = acronym(agent.name)
+                if len(initials) >= 2:
+                    self.by_acronym.setdefault(initials, agent.id)
+        for agent in knowledge.agents.values():  # surnames of registry persons
+            if agent.type == "person":
+                self.by_key.setdefault(fold_key(agent.name.split()[-1]), agent.id)
+
+    def _add_pattern(self, agent_id: str, name: str) -> None:
+        text = normalise(name).text.strip()
+        if text.lower().startswith("the "):
+            text = text[4:]
+        doc = nlp().make_doc(text)
+        key = f"{agent_id}|{text}"
+        self.patterns[key] = [t.text for t in doc]
+        self.matcher.add(key, [doc])
+
+    # -- resolution ---------------------------------------------------------
+    def resolve(self, name: str) -> str | None:
+        """Registry id of a name: alias, folded key, acronym or close match."""
+        key = fold_key(name)
+        if not key:
+            return None
+        if key in self.by_key:
+            return self.by_key[key]
+        if key.endswith(" s") and key[:-2] in self.by_key:
+            return self.by_key[key[:-2]]
+        stripped = name.strip()
+        if _ACRONYM.match(stripped) and stripped.upper() in self.by_acronym:
+            return self.by_acronym[stripped.upper()]
+        return self._close(key)
+
+    def _close(self, key: str) -> str | None:
+        """A registry name that shares nearly all content words (one word of
+        a long name differs: "Group for X in Y" for "Group for X and Y")."""
+        words = {w for w in key.split() if w not in _CONNECTORS and w not in ("the", "a")}
+        if len(words) < 4:
+            return None
+        best, best_score = None, 0.0
+        for other, agent_id in self.by_key.items():
+            other_words = {w for w in other.split() if w not in _CONNECTORS and w not in ("the", "a")}
+            if len(other_words) < 4:
+                continue
+            score = len(words & other_words) / len(words | other_words)
+            if score > best_score:
+                best, best_score = agent_id, score
+        return best if best_score >= 0.75 else None
+
+    # -- finding names in a line ----------------------------------------------
+    def registry_hits(self, doc: Doc, line_index: int, line_start: int) -> list[Hit]:
+        """Registry names in a line Doc, case-checked, longest first."""
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            key = nlp().vocab.strings[match_id]
+            if not _case_ok(self.patterns[key], doc[start:end]):
+                continue
+            found.append((start, end, key.split("|", 1)[0]))
+        return _longest(found, doc, line_index, line_start)
+
+    def discovered_hits(self, doc: Doc, line_index: int, line_start: int, taken: list[Hit],
+                        agents: dict[str, Agent], lowers: list[str] | None = None,
+                        local: dict[str, str] | None = None) -> list[Hit]:
+        """Organisations outside the registry: capitalised words + head noun,
+        and acronyms this document introduced in parentheses (``local``)."""
+        local = local if local is not None else {}
+        hits: list[Hit] = []
+        busy = {i for h in taken for i in range(h.start, h.end)}
+        lowers = lowers if lowers is not None else [t.lower() for t in doc_texts(doc)]
+        heads = [i for i, low in enumerate(lowers) if low in ORG_HEADS]
+        i = 0
+        for i0 in heads:
+            if i0 < i:
+                continue
+            i = i0
+            tok = doc[i]
+            if tok.text[:1].isupper() and i not in busy:
+                start, end = _extend_name(doc, i)
+                named = start < i or (end > i + 1 and tok.lower_ in _TAIL_HEADS)  # "University of Kent"
+                if named and all(low in _GENERIC for low in lowers[start:end]):
+                    named = False  # "the Local Authority" names a kind of body, not one
+                if named and not busy.intersection(range(start, end)):
+                    name = doc[start:end].text
+                    if any(doc[k].lower_ in ("our", "my") for k in range(max(0, start - 2), start)):
+                        i = end  # the author's own unit ("our Policy Group")
+                        continue
+                    agent_id = self.resolve(name) or self._acronym_after(doc, end)
+                    if agent_id is None:
+                        agent_id = slugify(_clean_name(name))
+                        agents.setdefault(agent_id, Agent(agent_id, _clean_name(name)))
+                    abbr = self._parenthesised(doc, end)
+                    if abbr:
+                        local.setdefault(abbr, agent_id)
+                        busy.add(end + 1)
+                    hits.append(_hit(agent_id, doc, start, end, line_index, line_start))
+                    busy.update(range(start, end))
+                    i = end
+                    continue
+            i += 1
+        if local:  # later uses of an acronym the text introduced: "(NKC)" … "NKC said"
+            for k, low in enumerate(lowers):
+                if k not in busy and doc[k].text in local and doc[k].text.isupper():
+                    hits.append(_hit(local[doc[k].text], doc, k, k + 1, line_index, line_start))
+        return sorted(hits, key=lambda h: h.start)
+
+    @staticmethod
+    def _parenthesised(doc: Doc, end: int) -> str | None:
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
+                and _ACRONYM.match(doc[end + 1].text):
+            return doc[end + 1].text
+        return None
+
+    def _acronym_after(self, doc: Doc, end: int) -> str | None:
+        """An acronym in parentheses right after a name: "(APPG)"."""
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+            abbr = doc[end + 1].text
+            if _ACRONYM.match(abbr):
+                return self.by_key.get(fold_key(abbr)) or self.by_acronym.get(abbr.upper())
+        return None
+
+
+def doc_texts(doc: Doc) -> list[str]:
+    """Token texts of a Doc without creating Token objects."""
+    from spacy.attrs import ORTH
+
+    strings = doc.vocab.strings
+    return [strings[int(h)] for h in doc.to_array([ORTH])] if len(doc) else []
+
+
+def _case_ok(template: list[str], span) -> bool:
+    """A capitalised alias word must be capitalised (or upper) in the text."""
+    for want, tok in zip(template, span):
+        if want[:1].isupper() and not tok.text[:1].isupper():
+            return False
+        if want.isupper() and len(want) > 1 and not tok.text.isupper():
+            return False  # an acronym alias ("TACT") must stay an acronym
+    return True
+
+
+def _longest(found: list[tuple[int, int, str]], doc: Doc, line_index: int, line_start: int) -> list[Hit]:
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    busy: set[int] = set()
+    hits = []
+    for start, end, agent_id in found:
+        if busy.intersection(range(start, end)):
+            continue
+        busy.update(range(start, end))
+        hits.append(_hit(agent_id, doc, start, end, line_index, line_start))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _hit(agent_id: str, doc: Doc, start: int, end: int, line_index: int, line_start: int) -> Hit:
+    span = doc[start:end]
+    return Hit(agent_id, line_index, start, end, line_start + span.start_char, line_start + span.end_char)
+
+
+def _is_cap(tok) -> bool:
+    return tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text or tok.text.endswith("?"))
+
+
+def _extend_name(doc: Doc, head: int) -> tuple[int, int]:
+    """Capitalised words left of a head noun, plus a "for/of X Y" tail."""
+    start = head
+    j = head - 1
+    while j >= 0:
+        tok = doc[j]
+        if _is_cap(tok) or tok.text in ("-", "'s", "?") or tok.is_digit:
+            start = j
+        elif tok.lower_ in ("of", "for", "and", "&") and j > 0 and _is_cap(doc[j - 1]) and start == j + 1:
+            start = j
+        else:
+            break
+        j -= 1
+    while start < head and (doc[start].lower_ in _NOT_NAME or not _is_cap(doc[start])):
+        start += 1
+    end = head + 1
+    k = end
+    # tail: "for Looked After Children and Care Leavers", "of Directors"
+    while k < len(doc) and doc[k].lower_ in ("for", "of", "in", "and", "&"):
+        m = k + 1
+        while m < len(doc) and (_is_cap(doc[m]) or doc[m].text == "-" and m + 1 < len(doc) and _is_cap(doc[m + 1])):
+            m += 1
+        if m == k + 1:
+            break
+        end = k = m
+    return start, end
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip()
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+# -- persons -------------------------------------------------------------------
+_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$|^[A-Z][a-z]*[A-Z][a-z]+$|^[A-Z]\.?$")
+
+
+def person_name_at(doc: Doc, start: int) -> int:
+    """End of a 2–3 word personal name starting at ``start`` (or ``start``)."""
+    end = start
+    while end < len(doc) and end - start < 3 and _NAME_TOKEN.match(doc[end].text):
+        end += 1
+    if end - start < 2 or doc[start].lower_ in _NOT_NAME or doc[start].lower_ in ROLE_WORDS:
+        return start
+    if any(doc[k].lower_ in ORG_HEADS or doc[k].lower_ in SPEECH_VERBS for k in range(start, end)):
+        return start
+    return end
+
+
+def person_name_before(doc: Doc, end: int) -> int:
+    """Start of a 2–3 word personal name ending at ``end`` (or ``end``)."""
+    for size in (3, 2):
+        start = end - size
+        if start >= 0 and person_name_at(doc, start) == end:
+            return start
+    return end

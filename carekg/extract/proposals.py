@@ -1,0 +1,175 @@
+"""Matching sentences to codebook concepts through their labels.
+
+Every proposal's prefLabel and skos:altLabels (ontology/codebook.ttl) are
+reduced to their content stems. A label matches a sentence when all its
+content stems occur within a short window of tokens, in any order: people
+write "funding for family help should be restored" as often as "restore
+family help funding". A one-word label must occur as such.
+
+A sentence that restates most of a proposal's definition (weighted by how
+distinctive each word is across the codebook) also matches it: texts often
+paraphrase the very wording a codebook definition was written from.
+
+When matches share tokens, the one with more matched content words wins (the
+more specific wording), and a narrower concept beats its broader one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from carekg.extract.sentences import FUNCTION_WORDS, Sent, phrase_doc
+from carekg.knowledge import Knowledge
+
+
+@dataclass(frozen=True)
+class LabelPattern:
+    concept: str
+    label: str
+    stems: tuple[str, ...]  # content stems, in label order
+    size: int  # tokens of the label, function words included
+
+
+@dataclass(frozen=True)
+class ConceptMatch:
+    concept: str
+    label: str
+    positions: frozenset[int]  # token indices (line Doc) of the matched stems
+    start: int  # token index of the first matched token
+    end: int  # token index after the last
+    score: float
+
+
+def content_stems(doc) -> tuple[str, ...]:
+    return tuple(t.norm_ for t in doc if not t.is_punct and t.lower_ not in FUNCTION_WORDS and t.norm_.strip())
+
+
+def window_for(pattern: "LabelPattern") -> int:
+    """How wide (in tokens) the stretch holding a label's k content words may
+    be: the label's own length plus a little slack for inserted modifiers
+    ("national guidance" ~ "national best-practice guidance")."""
+    k = len(pattern.stems)
+    return 1 if k == 1 else pattern.size + 2 + k // 2
+
+
+DEFINITION_RATIO = 0.5  # share of a definition's distinctive weight a sentence must repeat
+DEFINITION_MIN_WORDS = 4
+
+
+class ConceptMatcher:
+    """Built once per Knowledge: an index from stem to the labels using it."""
+
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self.depth = {pid: self._depth(pid) for pid in knowledge.proposals}
+        self.by_stem: dict[str, list[LabelPattern]] = defaultdict(list)
+        seen = set()
+        for proposal in knowledge.proposals.values():
+            for label in (proposal.label, *proposal.alt_labels):
+                doc = phrase_doc(label)
+                stems = content_stems(doc)
+                if not stems or (proposal.id, stems) in seen:
+                    continue
+                seen.add((proposal.id, stems))
+                pattern = LabelPattern(proposal.id, label, stems, len(doc))
+                self.by_stem[stems[0]].append(pattern)
+        self._definitions(knowledge)
+
+    def _definitions(self, knowledge: Knowledge) -> None:
+        """Distinctive definition stems per concept, with IDF weights."""
+        bags = {}
+        for p in knowledge.proposals.values():
+            bags[p.id] = set(content_stems(phrase_doc(p.definition))) | set(content_stems(phrase_doc(p.label)))
+        n = len(bags)
+        df: dict[str, int] = defaultdict(int)
+        for bag in bags.values():
+            for stem in bag:
+                df[stem] += 1
+        self.weight = {stem: math.log((n + 1) / count) for stem, count in df.items() if count <= max(2, n // 8)}
+        self.definition = {pid: {s for s in bag if s in self.weight} for pid, bag in bags.items()}
+        self.definition_total = {pid: sum(self.weight[s] for s in bag) or 1.0 for pid, bag in self.definition.items()}
+        self.by_definition_stem: dict[str, list[str]] = defaultdict(list)
+        for pid, bag in self.definition.items():
+            for stem in bag:
+                self.by_definition_stem[stem].append(pid)
+
+    def definition_matches(self, where: dict[str, list[int]]) -> list[ConceptMatch]:
+        """Concepts whose distinctive definition words the sentence mostly repeats."""
+        shared: dict[str, set[str]] = defaultdict(set)
+        for stem in where:
+            for pid in self.by_definition_stem.get(stem, ()):
+                shared[pid].add(stem)
+        out = []
+        for pid, stems in shared.items():
+            if len(stems) < DEFINITION_MIN_WORDS:
+                continue
+            ratio = sum(self.weight[s] for s in stems) / self.definition_total[pid]
+            if ratio >= DEFINITION_RATIO:
+                positions = frozenset(where[s][0] for s in stems)
+                out.append(ConceptMatch(pid, "(definition)", positions, min(positions), max(positions) + 1,
+                                        2.0 + 4 * ratio + 0.3 * self.depth[pid]))
+        return out
+
+    def _depth(self, pid: str) -> int:
+        depth, seen = 0, set()
+        while pid in self.knowledge.proposals and self.knowledge.proposals[pid].broader and pid not in seen:
+            seen.add(pid)
+            pid = self.knowledge.proposals[pid].broader
+            depth += 1
+        return depth
+
+    def match(self, sent: Sent) -> list[ConceptMatch]:
+        line = sent.line
+        where: dict[str, list[int]] = defaultdict(list)
+        for i in range(sent.span.start, sent.span.end):
+            low = line.lowers[i]
+            if low not in FUNCTION_WORDS and (low[:1].isalnum() or len(low) > 1):
+                where[line.norms[i]].append(i)
+        found: list[ConceptMatch] = []
+        for stem, first_positions in list(where.items()):
+            for pattern in self.by_stem.get(stem, ()):
+                if not all(s in where for s in pattern.stems):
+                    continue
+                best = self._window(pattern, where)
+                if best is None:
+                    continue
+                positions = frozenset(best)
+                lo, hi = min(positions), max(positions) + 1
+                exact = hi - lo <= pattern.size
+                score = len(pattern.stems) + (0.5 if exact else 0.0) + 0.3 * self.depth[pattern.concept]
+                found.append(ConceptMatch(pattern.concept, pattern.label, positions, lo, hi, score))
+        found.extend(self.definition_matches(where))
+        return self._resolve(found)
+
+    @staticmethod
+    def _window(pattern: LabelPattern, where: dict[str, list[int]]) -> list[int] | None:
+        """The tightest set of positions holding every stem (anchored on each
+        occurrence of the first stem, nearest occurrence of the others)."""
+        limit = window_for(pattern)
+        best: list[int] | None = None
+        for anchor in where[pattern.stems[0]]:
+            chosen = [anchor]
+            for s in pattern.stems[1:]:
+                free = [p for p in where[s] if p not in chosen] or where[s]
+                chosen.append(min(free, key=lambda p: abs(p - anchor)))
+            if len(set(chosen)) < len(set(pattern.stems)):
+                continue
+            span = max(chosen) - min(chosen) + 1
+            if span <= limit and (best is None or span < max(best) - min(best) + 1):
+                best = chosen
+        return best
+
+    def _resolve(self, found: list[ConceptMatch]) -> list[ConceptMatch]:
+        """Greedy by score: overlapping weaker matches and broader concepts
+        of an accepted narrower one are dropped."""
+        accepted: list[ConceptMatch] = []
+        for m in sorted(found, key=lambda m: (-m.score, m.start, m.concept)):
+            if any(a.concept == m.concept for a in accepted):
+                continue
+            if any(a.positions & m.positions for a in accepted):
+                continue
+            accepted.append(m)
+        narrower_broader = {self.knowledge.proposals[a.concept].broader for a in accepted}
+        return sorted((a for a in accepted if a.concept not in narrower_broader), key=lambda m: m.start)

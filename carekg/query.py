@@ -1,0 +1,396 @@
+"""Questions to a carekg graph: canned queries, bound parameters, read-only SPARQL.
+
+A query is a packaged ``carekg/queries/<name>.rq`` (a *canned* query), a
+``.rq`` file, or inline SPARQL. A query file opens with a comment header: the
+first line says what it answers, then one ``# @param NAME TYPE DESCRIPTION``
+line per parameter. The TYPE says how a value given on the command line
+becomes an RDF term (a codebook id for a ``proposal`` becomes its ``cb:`` IRI,
+an agent id its ``ag:`` IRI); values are then *bound* through the engine
+(rdflib ``initBindings`` / pyoxigraph ``substitutions``), never pasted into the
+query text. Every parameter is optional: unbound, the query answers for all.
+
+Only read queries run (SELECT, ASK, CONSTRUCT, DESCRIBE): an update is
+refused before the graph is even opened, and the graph is always read into
+memory, so its file cannot change.
+
+>>> [q.name for q in canned_queries()][:3]
+['coalition-overlap', 'consensus', 'contested']
+>>> resolve("supporters").parameters["proposal"].type
+'proposal'
+>>> check_read_only("DELETE WHERE { ?s ?p ?o }")
+Traceback (most recent call last):
+...
+carekg.errors.QueryError: carekg query is read-only: DELETE is an update; use SELECT, ASK, CONSTRUCT or DESCRIBE
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from .errors import QueryError
+from .sparql import Row, Source, execute
+
+__all__ = [
+    "Parameter", "Query", "Result", "STORES", "FORMATS", "PARAMETER_TYPES", "AUTO_OXIGRAPH_BYTES",
+    "canned_queries", "resolve", "check_read_only", "choose_store", "open_source", "bind", "run",
+    "query_graph", "listing", "format_result", "format_table",
+]
+
+STORES = ("auto", "rdflib", "oxigraph")
+FORMATS = ("table", "csv", "tsv", "json")
+PARAMETER_TYPES = ("proposal", "agent", "document", "string", "integer", "decimal", "iri")
+# Above this file size `auto` picks pyoxigraph: ~5 MB of Turtle is ~60k triples, where rdflib's
+# parse starts to take seconds (stack-notes: 1M triples parse in 35 s vs 3 s).
+AUTO_OXIGRAPH_BYTES = 5_000_000
+# Packaged queries with these prefixes feed the exports and networks; they run by name but are not listed.
+INTERNAL_PREFIXES = ("export-", "network-")
+
+_PARAM = re.compile(r"#\s*@param\s+(\w+)\s+(\w+)\s*(.*)")
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ID = re.compile(r"[A-Za-z0-9._~:/-]+")
+_UPDATE_WORDS = {
+    "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE", "Modify": "DELETE/INSERT",
+    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY",
+}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared query parameter: its variable name, its type and what it means."""
+
+    name: str
+    type: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query's text with its header; ``name`` is the canned name or file path (None inline)."""
+
+    text: str
+    name: str | None = None
+    description: str = ""
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+
+    @property
+    def typed(self) -> bool:
+        """Whether the header declares the parameters (inline SPARQL declares none)."""
+        return bool(self.parameters)
+
+
+@dataclass
+class Result:
+    """Columns and rows of plain Python values (numbers as numbers, IRIs as strings)."""
+
+    columns: list[str]
+    rows: list[Row]
+    store: str = "rdflib"
+
+
+# --- finding queries ---------------------------------------------------------------
+
+def parse_header(text: str) -> tuple[str, dict[str, Parameter]]:
+    """The one-line description and the declared parameters of a query's comment header."""
+    description, parameters = "", {}
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            if stripped:
+                break  # the header ends at the first line of SPARQL
+            continue
+        match = _PARAM.match(stripped)
+        if match:
+            name, kind, about = match.groups()
+            if kind not in PARAMETER_TYPES:
+                raise QueryError(f"parameter '{name}' has unknown type '{kind}'; types: {', '.join(PARAMETER_TYPES)}")
+            parameters[name] = Parameter(name, kind, about.strip())
+        elif not description and stripped.lstrip("# "):
+            description = stripped.lstrip("# ").strip()
+    return description, parameters
+
+
+def _packaged() -> dict[str, str]:
+    folder = resources.files("carekg.queries")
+    return {entry.name[:-3]: entry.read_text(encoding="utf-8") for entry in folder.iterdir() if entry.name.endswith(".rq")}
+
+
+def canned_queries() -> list[Query]:
+    """The canned queries shipped with carekg, by name (exports and networks left out)."""
+    queries = []
+    for name, text in sorted(_packaged().items()):
+        if not name.startswith(INTERNAL_PREFIXES):
+            description, parameters = parse_header(text)
+            queries.append(Query(text, name, description, parameters))
+    return queries
+
+
+def resolve(query: str) -> Query:
+    """A ``.rq`` file path, a packaged query's name, or inline SPARQL, as a :class:`Query`."""
+    text = query.strip()
+    if _NAME.fullmatch(text):
+        packaged = _packaged()
+        if text in packaged:
+            return Query(packaged[text], text, *parse_header(packaged[text]))
+        if not Path(text).is_file():
+            hint = difflib.get_close_matches(text, [q.name for q in canned_queries()], n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise QueryError(f"no canned query named '{text}'{suggestion}; see carekg query --list")
+    if "\n" not in text and (text.endswith(".rq") or Path(text).is_file()):
+        path = Path(text)
+        if not path.is_file():
+            raise QueryError(f"query file '{path}' does not exist")
+        body = path.read_text(encoding="utf-8")
+        return Query(body, str(path), *parse_header(body))
+    return Query(query, None, *parse_header(query))
+
+
+# --- read-only check -----------------------------------------------------------------
+
+@functools.lru_cache(maxsize=64)
+def check_read_only(text: str) -> str:
+    """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE); raises QueryError for an update or bad SPARQL.
+
+    Parsed with rdflib's SPARQL grammar rather than matched by keyword, so
+    ``INSERT`` in a string or comment is no update and ``WITH <g> DELETE …`` is.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except ParseException as query_error:
+        try:
+            update = parseUpdate(text)
+        except ParseException:
+            raise QueryError(f"invalid SPARQL: {query_error}") from None
+        words = [_UPDATE_WORDS.get(op.name, op.name) for op in update.request]
+        if not words:  # an empty text parses as an empty update
+            raise QueryError("empty query") from None
+        raise QueryError(
+            f"carekg query is read-only: {words[0]} is an update; use SELECT, ASK, CONSTRUCT or DESCRIBE"
+        ) from None
+    return parsed[1].name.removesuffix("Query").upper()
+
+
+# --- stores --------------------------------------------------------------------------
+
+def choose_store(path: Path | str, store: str = "auto") -> str:
+    """``rdflib`` or ``oxigraph``: as asked, or by file size for ``auto``."""
+    if store not in STORES:
+        raise QueryError(f"unknown store '{store}'; choose one of {', '.join(STORES)}")
+    if store != "auto":
+        return store
+    path = Path(path)
+    return "oxigraph" if path.is_file() and path.stat().st_size > AUTO_OXIGRAPH_BYTES else "rdflib"
+
+
+def open_source(path: Path | str, store: str = "auto") -> tuple[Source, str]:
+    """Read a graph file into memory with the chosen engine; return it and the engine's name."""
+    engine = choose_store(path, store)
+    if engine == "oxigraph":
+        from .sparql import open_store
+
+        return open_store(path), engine
+    from .graph import load_graph
+
+    return load_graph(path), engine
+
+
+# --- binding values ------------------------------------------------------------------
+
+_LOOKUPS = {
+    # type: (class the node must have, property holding its id, properties holding its names)
+    "proposal": ("ckg:Proposal", "skos:notation", "skos:prefLabel|skos:altLabel"),
+    "agent": ("prov:Agent", "skos:notation", "skos:prefLabel|skos:altLabel"),
+    "document": ("ckg:Document", "dcterms:identifier", "dcterms:title"),
+}
+
+
+def _iri_of(kind: str, value: str) -> URIRef:
+    from .graph import agent_iri, document_iri, proposal_iri
+
+    return {"proposal": proposal_iri, "agent": agent_iri, "document": document_iri}[kind](value)
+
+
+def _find(source: Source, kind: str, value: str) -> URIRef:
+    """The node a proposal/agent/document id names; falls back to a name match, then suggests ids."""
+    from .namespace import PREFIXES
+
+    cls, id_property, names = _LOOKUPS[kind]
+    if _ID.fullmatch(value):  # an id; a name with spaces would make an invalid IRI
+        iri = _iri_of(kind, value)
+        # SELECT, not ASK: pyoxigraph substitutes only variables the query returns.
+        _, rows = execute(source, f"SELECT ?node WHERE {{ ?node a {cls} }} LIMIT 1", {"node": iri}, prefixes=PREFIXES)
+        if rows:
+            return iri
+    query = f"SELECT DISTINCT ?node ?id ?name WHERE {{ ?node a {cls} ; {id_property} ?id . OPTIONAL {{ ?node {names} ?name }} }}"
+    _, rows = execute(source, query, prefixes=PREFIXES)
+    wanted = value.casefold()
+    matches = sorted({row["id"] for row in rows if wanted in (str(row["id"]).casefold(), str(row["name"]).casefold())})
+    if len(matches) == 1:
+        return next(URIRef(row["node"]) for row in rows if row["id"] == matches[0])
+    if len(matches) > 1:
+        raise QueryError(f"'{value}' names {len(matches)} {kind}s ({', '.join(matches)}); bind one by its id")
+    hint = difflib.get_close_matches(value, sorted({str(row["id"]) for row in rows}), n=3)
+    suggestion = f"; did you mean {' or '.join(repr(h) for h in hint)}?" if hint else ""
+    raise QueryError(f"no {kind} '{value}' in the graph{suggestion}")
+
+
+def _term(source: Source, parameter: Parameter | None, value: Any) -> Identifier:
+    """One bound value as an RDF term, by the parameter's declared type (plain literal when undeclared)."""
+    if isinstance(value, Identifier):
+        return value
+    text = str(value).strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    kind = parameter.type if parameter else None
+    try:
+        if kind in _LOOKUPS:
+            return _find(source, kind, text)
+        if kind == "iri":
+            return URIRef(text)
+        if kind == "integer":
+            return Literal(int(text))
+        if kind == "decimal":
+            return Literal(Decimal(text))
+    except (ValueError, InvalidOperation):
+        raise QueryError(f"parameter '{parameter.name}' needs {kind} values, not '{value}'") from None
+    if kind is None and not isinstance(value, str):
+        return Literal(value)  # Python API: 3 binds xsd:integer, 0.5 xsd:double, True xsd:boolean
+    return Literal(text)
+
+
+def bind(source: Source, query: Query, values: Mapping[str, Any]) -> dict[str, Identifier]:
+    """Typed RDF terms for ``values``; unknown names are errors, not silently ignored variables."""
+    bound = {}
+    for name, value in values.items():
+        name = name.lstrip("?$")
+        if query.typed and name not in query.parameters:
+            known = ", ".join(query.parameters) or "none"
+            raise QueryError(f"query '{query.name}' has no parameter '{name}'; its parameters: {known}")
+        if not query.typed and not re.search(rf"[?$]{re.escape(name)}\b", query.text):
+            raise QueryError(f"the query has no variable ?{name} to bind")
+        bound[name] = _term(source, query.parameters.get(name), value)
+    return bound
+
+
+# --- running ---------------------------------------------------------------------------
+
+def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = None) -> Result:
+    """Run a read query on an in-memory graph, with ``values`` bound by the query's parameter types."""
+    from rdflib import Graph
+
+    from .namespace import PREFIXES
+
+    if isinstance(query, str):
+        query = resolve(query)
+    check_read_only(query.text)
+    bound = bind(source, query, values or {})
+    # carekg's prefixes are predeclared (as initNs / prefixes), so inline SPARQL may use ckg:, cb:, ag: … directly.
+    columns, rows = execute(source, query.text, bound, prefixes=PREFIXES)
+    return Result(columns, rows, "rdflib" if isinstance(source, Graph) else "oxigraph")
+
+
+def query_graph(path: Path | str, query: str, values: Mapping[str, Any] | None = None, store: str = "auto") -> Result:
+    """Resolve, check and run ``query`` on the graph file at ``path`` (what ``carekg query`` does)."""
+    resolved = resolve(query)
+    check_read_only(resolved.text)  # before reading the graph: a refused update costs nothing
+    source, _ = open_source(path, store)
+    return run(source, resolved, values)
+
+
+def listing() -> str:
+    """The canned queries, their parameters and one-line descriptions (``carekg query --list``)."""
+    lines = []
+    for query in canned_queries():
+        params = " ".join(f"{p.name}=<{p.type}>" for p in query.parameters.values())
+        lines.append(f"{query.name:<18} {query.description}")
+        if params:
+            lines.append(f"{'':<18}   --bind {params}")
+    return "\n".join(lines)
+
+
+# --- output ------------------------------------------------------------------------------
+
+MAX_CELL = 40  # table cells longer than this are cut with "…"; csv, tsv and json keep every character
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    return str(value)
+
+
+def _short(value: Any) -> str:
+    """A cell for the terminal: one line, carekg IRIs as prefixed names (cb:…, ag:…)."""
+    from .namespace import PREFIXES
+
+    text = " ".join(_text(value).split())
+    if text.startswith("http"):
+        for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
+            if text.startswith(str(namespace)):
+                return f"{prefix}:{text[len(str(namespace)):]}"
+    return text
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_table(result: Result, width: int = 100) -> str:
+    """Aligned columns when they fit in ``width``; otherwise one block per row (like psql's ``\\x auto``)."""
+    columns, rows = result.columns, result.rows
+    if not rows:
+        return "(no rows)"
+    cells = [[_short(row.get(c)) for c in columns] for row in rows]
+    widths = [min(MAX_CELL, max(len(c), *(len(r[i]) for r in cells))) for i, c in enumerate(columns)]
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    if sum(widths) + 2 * (len(widths) - 1) <= width:
+        numeric = [all(isinstance(row.get(c), (int, float)) and not isinstance(row.get(c), bool) or row.get(c) is None for row in rows)
+                   for c in columns]
+
+        def line(values: list[str]) -> str:
+            parts = [_cut(v, w).rjust(w) if num else _cut(v, w).ljust(w) for v, w, num in zip(values, widths, numeric)]
+            return "  ".join(parts).rstrip()
+
+        rule = "  ".join("-" * w for w in widths)
+        return "\n".join([line(list(columns)), rule, *(line(r) for r in cells), footer])
+    label = max(len(c) for c in columns)
+    blocks = []
+    for number, row in enumerate(cells, start=1):
+        blocks.append(f"-[ {number} ]" + "-" * max(0, min(width, 60) - len(str(number)) - 5))
+        blocks.extend(f"{c.ljust(label)} | {v}" for c, v in zip(columns, row))
+    return "\n".join([*blocks, footer])
+
+
+def format_result(result: Result, fmt: str = "table", width: int = 100) -> str:
+    """The result as text: ``table`` for reading, ``csv``/``tsv``/``json`` for other tools."""
+    import csv
+    import io
+    import json
+
+    if fmt == "table":
+        return format_table(result, width)
+    if fmt == "json":
+        return json.dumps(result.rows, ensure_ascii=False, indent=2, default=str)
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows([_text(row.get(c)) for c in result.columns] for row in result.rows)
+        return buffer.getvalue().rstrip("\n")
+    raise QueryError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")

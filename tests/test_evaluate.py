@@ -1,0 +1,161 @@
+"""Scoring rules of tests/gold/README.md on small hand-made rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carekg.errors import EvaluationError
+from carekg.evaluate import (
+    CLAIM_COLUMNS, ORGANISATION_COLUMNS, STATEMENT_COLUMNS, Gold, evaluate, format_evaluation, load_gold,
+)
+from carekg.knowledge import load_knowledge
+from carekg.model import Agent, Claim, Document, Extraction, Mention, Quantity, Span, Statement
+
+GOLD_DIR = Path(__file__).resolve().parent / "gold"
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_knowledge()
+
+
+def st(actor, proposal, stance="support", explicit="explicit", doc="d.txt"):
+    return {"document": doc, "actor": actor, "proposal": proposal, "stance": stance, "explicit": explicit,
+            "start": "0", "end": "1", "evidence": "x"}
+
+
+def pst(actor_id, label, proposal, stance="support", doc="d.txt", **extra):
+    return {"document": doc, "actor_id": actor_id, "actor_label": label, "proposal_id": proposal,
+            "proposal_label": "", "stance": stance, "quote": "q", "start": "0", "end": "1", "confidence": "0.5",
+            **extra}
+
+
+def gold(statements=(), claims=(), organisations=()):
+    return Gold(list(statements), list(claims), list(organisations))
+
+
+def test_load_gold_reads_the_seed_gold():
+    g = load_gold(GOLD_DIR)
+    assert g.statements and g.claims and g.organisations
+
+
+def test_load_gold_errors(tmp_path):
+    with pytest.raises(EvaluationError, match="not found"):
+        load_gold(tmp_path / "nope")
+    with pytest.raises(EvaluationError, match="missing"):
+        load_gold(tmp_path)
+    for name in ("seed-statements.csv", "seed-claims.csv", "seed-organisations.csv"):
+        (tmp_path / name).write_text((GOLD_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    load_gold(tmp_path)
+    (tmp_path / "seed-claims.csv").write_text("document,claimant\nx,y\n", encoding="utf-8")
+    with pytest.raises(EvaluationError, match="missing column"):
+        load_gold(tmp_path)
+    (tmp_path / "seed-claims.csv").write_text((GOLD_DIR / "seed-claims.csv").read_text(encoding="utf-8"),
+                                             encoding="utf-8")
+    (tmp_path / "seed-statements.csv").write_text(
+        "document,actor,proposal,stance,explicit,start,end,evidence\nd,a,p,maybe,explicit,1,2,e\n", encoding="utf-8")
+    with pytest.raises(EvaluationError, match="stance"):
+        load_gold(tmp_path)
+    (tmp_path / "seed-statements.csv").write_text(
+        "document,actor,proposal,stance,explicit,start,end,evidence\nd,a,p,support,explicit,one,2,e\n",
+        encoding="utf-8")
+    with pytest.raises(EvaluationError, match="integers"):
+        load_gold(tmp_path)
+
+
+def test_strict_and_lenient(knowledge):
+    g = gold([st("pause", "invest-in-early-help"), st("pause", "placement-stability")])
+    ev = evaluate({"statements": [pst("pause", "Pause", "restore-family-help-funding"),
+                                  pst("pause", "Pause", "placement-stability")]}, g, knowledge)
+    assert ev.statements_strict.precision == 0.5 and ev.statements_strict.recall == 0.5
+    assert ev.statements_lenient.precision == 1.0 and ev.statements_lenient.recall == 1.0
+
+
+def test_actor_matching_by_label_alias(knowledge):
+    g = gold([st("fostering-network", "placement-stability"), st("st-michaels-fellowship", "timely-decisions"),
+              st("who-cares-trust", "placement-choice")])
+    rows = [pst("x1", "fostering network", "placement-stability"),
+            pst("x2", "St Michael’s", "timely-decisions"),
+            pst("x3", "The Who Cares Trust", "placement-choice")]
+    ev = evaluate({"statements": rows}, g, knowledge)
+    assert ev.statements_strict.f1 == 1.0
+
+
+def test_person_matches_their_organisation(knowledge):
+    g = gold([st("pause", "post-removal-support"), st("tact", "placement-stability")])
+    rows = [pst("omolade-adedapo", "Omolade Adedapo", "post-removal-support"),
+            pst("jane-doe", "Jane Doe", "placement-stability", actor_member_of="tact")]
+    assert evaluate({"statements": rows}, g, knowledge).statements_strict.f1 == 1.0
+
+
+def test_implied_is_not_counted_nor_false_positive(knowledge):
+    g = gold([st("pause", "post-removal-support"), st("pause", "placement-choice", explicit="implied")])
+    ev = evaluate({"statements": [pst("pause", "Pause", "post-removal-support")]}, g, knowledge)
+    assert ev.statements_strict.recall == 1.0
+    ev = evaluate({"statements": [pst("pause", "Pause", "placement-choice")]}, g, knowledge)
+    assert ev.statements_strict.precision == 1.0 and ev.statements_strict.recall == 0.0
+
+
+def test_stance_must_match(knowledge):
+    g = gold([st("become", "unregulated-accommodation-standards", "oppose")])
+    ev = evaluate({"statements": [pst("become", "Become", "unregulated-accommodation-standards", "support")]},
+                  g, knowledge)
+    assert ev.statements_strict.f1 == 0.0 and ev.false_positives and ev.misses
+
+
+def test_emergent_counted_apart(knowledge):
+    g = gold([st("pause", "post-removal-support"), st("pause", "free-bus-travel")])
+    rows = [pst("pause", "Pause", "post-removal-support"), pst("pause", "Pause", "emergent:free-bus-travel")]
+    ev = evaluate({"statements": rows}, g, knowledge)
+    assert ev.statements_strict.f1 == 1.0
+    assert ev.emergent_predicted == 1 and ev.emergent_gold == 1
+
+
+def claim(start, end, required="yes", doc="d.txt"):
+    return {"document": doc, "claimant": "pause", "kind": "statistic", "proposal": "", "required": required,
+            "start": str(start), "end": str(end), "evidence": "e"}
+
+
+def pclaim(start, end, doc="d.txt"):
+    return {"document": doc, "claim_id": "c", "claimant_label": "Pause", "kind": "statistic", "quote": "q",
+            "start": start, "end": end, "proposal_id": "", "values": ""}
+
+
+def test_claim_overlap_half_of_shorter(knowledge):
+    g = gold(claims=[claim(100, 200), claim(300, 310, required="no")])
+    ev = evaluate({"claims": [pclaim(0, 150), pclaim(305, 400), pclaim(500, 520)]}, g, knowledge)
+    assert ev.claims.recall == 1.0  # 100-150 covers half of the shorter (150)
+    assert ev.claims.correct_predicted == 2 and ev.claims.predicted == 3  # the optional one is no FP
+    ev = evaluate({"claims": [pclaim(0, 140)]}, g, knowledge)
+    assert ev.claims.recall == 0.0
+
+
+def test_claims_in_other_documents_do_not_match(knowledge):
+    g = gold(claims=[claim(100, 200)])
+    assert evaluate({"claims": [pclaim(100, 200, doc="other.txt")]}, g, knowledge).claims.f1 == 0.0
+
+
+def test_organisations(knowledge):
+    g = gold(organisations=[{"document": "d.txt", "organisation": "become", "role": "author"},
+                            {"document": "d.txt", "organisation": "josh-macalister", "role": "speaker"},
+                            {"document": "d.txt", "organisation": "munro-review", "role": "mentioned?"}])
+    rows = [{"document": "d.txt", "organisation_id": "become", "label": "Become", "role": "author"},
+            {"document": "d.txt", "organisation_id": "care-review", "label": "Care Review", "role": "mentioned"},
+            {"document": "d.txt", "organisation_id": "m", "label": "Munro", "role": "mentioned"},
+            {"document": "d.txt", "organisation_id": "unknown-author", "label": "unknown author", "role": "author"}]
+    ev = evaluate({"organisations": rows}, g, knowledge)
+    assert ev.organisations.recall == 0.5  # the person is not found through the review
+    assert ev.organisations.predicted == 3 and ev.organisations.correct_predicted == 2
+
+
+def test_format_evaluation(knowledge):
+    g = gold([st("pause", "post-removal-support")])
+    ev = evaluate({"statements": [pst("pause", "Pause", "placement-choice")]}, g, knowledge)
+    out = format_evaluation(ev, per_document=True)
+    assert "statements_strict" in out and "-- d.txt" in out
+    assert any(line.startswith("MISS\t") for line in out.splitlines())
+    assert any(line.startswith("FP\t") for line in out.splitlines())
+
+
