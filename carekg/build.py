@@ -27,6 +27,7 @@ from .errors import CareKGError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
 from .graph import extraction_triples, ontology_triples, run_triples, serialise_turtle, to_ntriples_lines, write_atomic
 from .knowledge import load_knowledge
+from .render import build_views
 from .model import Document
 
 __all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs"]
@@ -183,7 +184,9 @@ def build(
         for kind in EXPORT_KINDS:
             columns, rows = export_rows(store, kind)
             outputs[f"{kind}.csv"] = csv_bytes(columns, rows)
-        del store
+    with stages("views"):
+        outputs.update(build_views(store))
+    del store
 
     if validate:
         with stages("validate"):

@@ -21,6 +21,7 @@ Examples:
   carekg validate build/graph.ttl          check the graph against the SHACL shapes
   carekg export statements build/graph.ttl -o statements.csv
   carekg evaluate build/graph.ttl --gold tests/gold --per-document
+  carekg network build/graph.ttl --kind divergence -o divergence.html
 """
 
 
@@ -134,6 +135,7 @@ def evaluate(graph: Path, gold_dir: Path, per_document: bool) -> None:
     \b
     Example:
       carekg evaluate build/graph.ttl --gold tests/gold --per-document
+  carekg network build/graph.ttl --kind divergence -o divergence.html
     """
     from .evaluate import evaluate_graph_file, format_evaluation
 

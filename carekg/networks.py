@@ -2,8 +2,8 @@
 
 Plain functions: a graph (rdflib ``Graph`` or pyoxigraph ``Store``, or a
 :class:`StatementTable` already read from one) in, a ``networkx.Graph`` out.
-The formulas are DNA's exporter's (``/work/shared/dna-semantics.md``), so
-weights compare with published DNA studies:
+The formulas are those of DNA's exporter (leifeld-lab/dna,
+``Exporter.java``), so weights compare with published DNA studies:
 
 - ``affiliation``: two-mode organisation × proposal; ``weight`` = statements.
 - ``agreement`` (DNA congruence): ``Σ_j s_aj·s_bj + o_aj·o_bj``.

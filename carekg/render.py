@@ -27,7 +27,7 @@ import networkx as nx
 
 from .errors import NetworkError
 
-__all__ = ["DEFAULT_MAX_NODES", "DEFAULT_MAX_EDGES", "render_html", "write_build_views", "remote_references"]
+__all__ = ["DEFAULT_MAX_NODES", "DEFAULT_MAX_EDGES", "render_html", "build_views", "remote_references"]
 
 DEFAULT_MAX_NODES = 2000
 DEFAULT_MAX_EDGES = 10000
@@ -257,15 +257,14 @@ def _assemble(page: str, title: str, payload: str) -> str:
     return page
 
 
-def write_build_views(source: Any, out_dir: Path) -> dict[str, bytes]:
+def build_views(source: Any) -> dict[str, bytes]:
     """The agreement and divergence views of a graph, for ``carekg build``.
 
-    ``source`` is an rdflib ``Graph`` or a pyoxigraph ``Store``. Writes
-    ``agreement.html`` and ``divergence.html`` into ``out_dir`` (atomically)
-    and returns their bytes by file name; both are byte-identical across builds.
+    ``source`` is an rdflib ``Graph`` or a pyoxigraph ``Store``. Returns the
+    pages' bytes by file name (``agreement.html``, ``divergence.html``); the
+    builder writes them with its other outputs. Same graph, same bytes.
     """
     from .coalitions import annotate
-    from .graph import write_atomic
     from .networks import agreement, divergence, read_statements
 
     table = read_statements(source)
@@ -275,8 +274,6 @@ def write_build_views(source: Any, out_dir: Path) -> dict[str, bytes]:
     annotate(diverging, agreeing)
     views = {"agreement.html": render_html(agreeing, title="Agreement network (carekg)"),
              "divergence.html": render_html(diverging, title="Divergence network (carekg)")}
-    for name, data in views.items():
-        write_atomic(Path(out_dir) / name, data)
     return views
 
 
