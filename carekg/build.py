@@ -13,6 +13,7 @@ the previous outputs as they were.
 from __future__ import annotations
 
 import json
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +26,7 @@ from . import __version__
 from .corpus import DEFAULT_MAX_BYTES, FileOutcome, read_corpus
 from .errors import CareKGError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
-from .graph import extraction_triples, ontology_triples, run_triples, serialise_turtle, to_ntriples_lines, write_atomic
+from .graph import extraction_triples, ontology_triples, run_triples, serialise_turtle, stage_file, to_ntriples_lines
 from .knowledge import load_knowledge
 from .render import build_views
 from .model import Document
@@ -227,16 +228,22 @@ class _Stages:
 
 
 def write_outputs(out: Path, outputs: dict[str, bytes]) -> dict[str, Path]:
-    """Write every output atomically; return their paths.
+    """Write every output atomically, as a set as far as a file system allows; return their paths.
 
-    All data is ready before the first file is replaced, so the window in which
-    old and new outputs are mixed is a handful of renames, not a build.
+    Every file is first written in full beside its target; only when all are
+    on disk are they renamed into place. A failure while writing (a full disk)
+    therefore replaces nothing, and the renames themselves take microseconds.
     """
-    written = {}
-    for name in sorted(outputs):
-        write_atomic(out / name, outputs[name])
-        written[name] = out / name
-    return written
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name in sorted(outputs):
+            staged.append((stage_file(out / name, outputs[name]), out / name))
+        for temporary, final in staged:
+            os.replace(temporary, final)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+    return {final.name: final for _, final in staged}
 
 
 def _store_from_ntriples(ntriples: bytes):

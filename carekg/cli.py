@@ -22,6 +22,7 @@ Examples:
   carekg export statements build/graph.ttl -o statements.csv
   carekg evaluate build/graph.ttl --gold tests/gold --per-document
   carekg network build/graph.ttl --kind divergence -o divergence.html
+  carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store
 """
 
 
@@ -54,6 +55,9 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     """Build the graph of a corpus folder (default: seeds) into OUT.
 
     Writes OUT/graph.ttl, the CSV exports, OUT/build-report.json and OUT/run.json.
+    A bad file (empty, binary, corrupt, encrypted, scanned, too large, a bad
+    manifest row) gets one line and the others still build; the exit code is
+    then 1 unless --keep-going. Warnings and skipped files do not fail a build.
 
     \b
     Example:
@@ -63,8 +67,8 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
 
     with _progress("Extracting") as progress:
         summary = run_build(source, out, jobs=jobs, max_bytes=int(max_mb * 1e6), validate=not no_validate, progress=progress)
-    for outcome in summary.problems:
-        click.echo(outcome.line(), err=True)
+    for line in summary.problem_lines():  # one line per problem, naming the file
+        click.echo(line, err=True)
     counts = summary.counts()
     click.echo(f"Built {out / 'graph.ttl'} from {source}")
     for label, value in (
@@ -244,6 +248,29 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
     click.echo(format_result(result, fmt, width=shutil.get_terminal_size((100, 24)).columns))
 
 # --- sharing (push) ------------------------------------------------------------------
+
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@click.option("--graph", "graph_iri", metavar="IRI", help="Named graph to replace (default: the default graph).")
+@click.option("--append", is_flag=True, help="Add to the graph (HTTP POST) instead of replacing it (PUT).")
+@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Seconds to wait for the server.")
+def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeout: float) -> None:
+    """Send a graph file (.ttl or .nt) to a SPARQL 1.1 Graph Store Protocol endpoint.
+
+    PUT replaces the target graph with the file (re-pushing is safe); --append
+    POSTs it instead. Works with Oxigraph, Fuseki, GraphDB and other stores.
+
+    \b
+    Example:
+      oxigraph serve --location store --bind 127.0.0.1:7878 &
+      carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/carekg/graph
+    """
+    from .push import push_graph
+
+    result = push_graph(graph, endpoint, graph_iri, replace=not append, timeout=timeout)
+    click.echo(f"Pushed {graph}: {result.line()}")
+
 
 
 class _progress:

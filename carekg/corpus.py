@@ -201,10 +201,8 @@ def _load_pdf(data: bytes, file: str) -> Loaded:
             pages = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
         raise
-    except RecursionError as exc:
-        raise LoadError(file, "corrupt PDF (objects refer to themselves)") from exc
-    except Exception as exc:  # pypdf raises many internal types on damaged files
-        raise LoadError(file, f"truncated or corrupt PDF ({type(exc).__name__})") from exc
+    except Exception as exc:  # pypdf raises many internal types (and RecursionError) on damaged files
+        raise LoadError(file, "truncated or corrupt PDF") from exc
     text = "\n\n".join(page.strip("\n") for page in pages)
     if not text.strip():
         raise LoadError(file, "PDF has no text layer (scanned?); run OCR first")
@@ -227,9 +225,15 @@ def _load_docx(data: bytes, file: str) -> Loaded:
                     blocks.append(_docx_text(cell_paragraph))
         title = document.core_properties.title or None
     except Exception as exc:  # python-docx surfaces zip, XML and key errors alike
-        reason = "not a zip archive" if type(exc).__name__ == "BadZipFile" else type(exc).__name__
-        raise LoadError(file, f"corrupt .docx ({reason})") from exc
+        raise LoadError(file, f"corrupt .docx ({_DOCX_PROBLEMS.get(type(exc).__name__, type(exc).__name__)})") from exc
     return Loaded("\n".join(blocks), [], title)
+
+
+_DOCX_PROBLEMS = {
+    "BadZipFile": "not a zip archive",
+    "KeyError": "a zip archive without a Word document in it",
+    "PackageNotFoundError": "a zip archive without a Word document in it",
+}
 
 
 def _docx_text(paragraph) -> str:
@@ -257,7 +261,7 @@ def _load(path: Path, name: str, max_bytes: int) -> Loaded:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise LoadError(name, f"{size / 1e6:.1f} MB is over the size limit of {max_bytes / 1e6:g} MB")
+            raise LoadError(name, f"{size / 1e6:.3g} MB is over the size limit of {max_bytes / 1e6:.3g} MB")
         data = path.read_bytes()
     except OSError as exc:
         raise LoadError(name, f"cannot read file ({exc.strerror or exc})") from exc

@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from carekg.errors import EvaluationError
-from carekg.extract.text import fold_key
+from carekg.extract.text import fold_key, slugify
 from carekg.knowledge import Knowledge
 from carekg.model import UNKNOWN_AUTHOR_ID, Extraction
 
 __all__ = ["Gold", "Score", "Evaluation", "load_gold", "evaluate", "format_evaluation",
-           "rows_from_extractions", "STATEMENT_COLUMNS", "CLAIM_COLUMNS", "ORGANISATION_COLUMNS"]
+           "evaluate_graph_file", "seed_evaluation", "STATEMENT_COLUMNS", "CLAIM_COLUMNS", "ORGANISATION_COLUMNS"]
 
 STATEMENT_COLUMNS = ["document", "actor_id", "actor_label", "proposal_id", "proposal_label", "stance",
                      "quote", "start", "end", "confidence"]
@@ -42,12 +42,14 @@ CLAIM_COLUMNS = ["document", "claim_id", "claimant_label", "kind", "quote", "sta
                  "values"]
 ORGANISATION_COLUMNS = ["document", "organisation_id", "label", "role"]
 
+# Each gold table is the one file of the folder whose name ends in this suffix
+# (tests/gold/seed-statements.csv, tests/heldout/gold/heldout-statements.csv).
 _GOLD_FILES = {
-    "statements": ("seed-statements.csv", ["document", "actor", "proposal", "stance", "explicit", "start",
-                                           "end", "evidence"]),
-    "claims": ("seed-claims.csv", ["document", "claimant", "kind", "proposal", "required", "start", "end",
-                                   "evidence"]),
-    "organisations": ("seed-organisations.csv", ["document", "organisation", "role"]),
+    "statements": ("statements.csv", ["document", "actor", "proposal", "stance", "explicit", "start",
+                                      "end", "evidence"]),
+    "claims": ("claims.csv", ["document", "claimant", "kind", "proposal", "required", "start", "end",
+                              "evidence"]),
+    "organisations": ("organisations.csv", ["document", "organisation", "role"]),
 }
 
 
@@ -115,16 +117,37 @@ class Evaluation:
 
 
 # -- loading gold ----------------------------------------------------------------------
-def load_gold(gold_dir: Path) -> Gold:
-    """Read the three gold CSVs; EvaluationError on missing or malformed files."""
+def gold_files(gold_dir: Path) -> dict[str, Path]:
+    """The folder's one ``*statements.csv``, ``*claims.csv`` and
+    ``*organisations.csv``; a folder holding none of them but a ``gold/``
+    subfolder (texts beside their gold) is read through that subfolder."""
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise EvaluationError(f"gold folder not found: {gold_dir}")
+    csvs = sorted(p for p in gold_dir.iterdir() if p.is_file() and p.name.lower().endswith(".csv"))
+    suffixes = [suffix for suffix, _ in _GOLD_FILES.values()]
+    if not any(p.name.lower().endswith(s) for p in csvs for s in suffixes) and (gold_dir / "gold").is_dir():
+        return gold_files(gold_dir / "gold")
+    found: dict[str, Path] = {}
+    for key, (suffix, _) in _GOLD_FILES.items():
+        paths = [p for p in csvs if p.name.lower().endswith(suffix)]
+        if not paths:
+            raise EvaluationError(f"gold file missing: no *{suffix} in {gold_dir}")
+        if len(paths) > 1:
+            raise EvaluationError(f"ambiguous gold files in {gold_dir}: "
+                                  f"{', '.join(p.name for p in paths)} all end in {suffix}")
+        found[key] = paths[0]
+    return found
+
+
+def load_gold(gold_dir: Path) -> Gold:
+    """Read the three gold CSVs (any ``<prefix>statements.csv``,
+    ``<prefix>claims.csv``, ``<prefix>organisations.csv``, one of each);
+    EvaluationError on missing, ambiguous or malformed files."""
+    paths = gold_files(Path(gold_dir))
     tables: dict[str, list[dict[str, str]]] = {}
-    for key, (name, columns) in _GOLD_FILES.items():
-        path = gold_dir / name
-        if not path.is_file():
-            raise EvaluationError(f"gold file missing: {path}")
+    for key, (_, columns) in _GOLD_FILES.items():
+        path = paths[key]
         try:
             with path.open(encoding="utf-8", newline="") as handle:
                 reader = csv.DictReader(handle)
@@ -182,7 +205,10 @@ class _Names:
                                                             row.get("actor_id", "")):
                     member = agent.member_of
                     break
-        return bool(member) and member == gold_id
+        # gold names an organisation outside the registry by its name, the
+        # graph by its slug: compare both ways
+        return bool(member) and (member == gold_id or member == slugify(gold_id)
+                                 or self.is_agent(gold_id, member, member))
 
 
 def _int(row: dict, key: str) -> int:

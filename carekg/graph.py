@@ -143,7 +143,10 @@ def extraction_triples(extraction: Extraction, knowledge: Knowledge) -> Iterator
         if publisher is not None:
             yield doc, DCTERMS.publisher, publisher
     for agent in extraction.agents.values():
-        yield from agent_triples(agent)
+        # The registry (organisations.ttl) is the one description of a registry id, even
+        # when the extractor hands back an agent with that id as found in text.
+        if agent.id not in knowledge.agents:
+            yield from agent_triples(agent)
     authors = [m for m in extraction.mentions if m.role == "author"]
     if not authors:
         yield doc, DCTERMS.creator, CKG.UnknownAuthor
@@ -291,8 +294,11 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+def stage_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a hidden temporary file beside ``path`` (flushed to disk); return its path.
+
+    ``os.replace(staged, path)`` then swaps it in atomically.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -301,9 +307,19 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())  # the rename must never expose a file whose bytes are not on disk
         os.chmod(temporary, _FILE_MODE)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+    return Path(temporary)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    temporary = stage_file(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
         raise
 
 

@@ -159,3 +159,47 @@ def test_format_evaluation(knowledge):
     assert any(line.startswith("FP\t") for line in out.splitlines())
 
 
+
+
+# -- gold folders named by suffix --------------------------------------------------------------
+HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"
+
+
+def _copy_seed_gold(folder: Path, prefix: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in ("statements", "claims", "organisations"):
+        (folder / f"{prefix}{kind}.csv").write_text((GOLD_DIR / f"seed-{kind}.csv").read_text(encoding="utf-8"),
+                                                     encoding="utf-8")
+
+
+def test_load_gold_any_prefix(tmp_path):
+    _copy_seed_gold(tmp_path, "heldout-")
+    g = load_gold(tmp_path)
+    assert g.statements and g.claims and g.organisations
+
+
+def test_load_gold_reads_a_gold_subfolder(tmp_path):
+    (tmp_path / "docs").mkdir()
+    _copy_seed_gold(tmp_path / "gold", "x-")
+    assert load_gold(tmp_path).statements
+
+
+def test_load_gold_heldout_set():
+    g = load_gold(HELDOUT_DIR)
+    assert g.statements and g.claims and g.organisations
+    assert load_gold(HELDOUT_DIR / "gold").statements == g.statements
+
+
+def test_load_gold_ambiguous(tmp_path):
+    _copy_seed_gold(tmp_path, "a-")
+    (tmp_path / "b-claims.csv").write_text((GOLD_DIR / "seed-claims.csv").read_text(encoding="utf-8"),
+                                           encoding="utf-8")
+    with pytest.raises(EvaluationError, match="ambiguous"):
+        load_gold(tmp_path)
+
+
+def test_person_speaks_for_an_unregistered_organisation(knowledge):
+    g = gold([st("Harbour Kinship Trust", "kinship-allowance")])
+    ev = evaluate({"statements": [pst("jo-bell", "Jo Bell", "kinship-allowance",
+                                      actor_member_of="harbour-kinship-trust")]}, g, knowledge)
+    assert ev.statements_strict.f1 == 1.0

@@ -287,6 +287,15 @@ def test_a_graph_without_statements_answers_with_no_rows(tmp_path, store):
             assert rows == [], query.name
 
 
+@pytest.mark.parametrize("name", sorted(BINDINGS))
+def test_bound_values_without_statements_give_no_rows_on_either_engine(gold, name):
+    # care-inquiry is in the registry but states nothing; care-for-all-under-18 is in the codebook but nobody takes it up
+    query = resolve(name)
+    values = {p: "care-inquiry" if query.parameters[p].type == "agent" else "care-for-all-under-18" for p in query.parameters}
+    for store in STORES:
+        assert run(gold[store], query, values).rows == [], store
+
+
 # --- binding values ---------------------------------------------------------------------------
 
 def test_canned_values_become_terms_of_their_declared_type(gold):

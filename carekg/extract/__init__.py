@@ -16,8 +16,8 @@ from carekg.extract.claims import find_claim
 from carekg.extract.emergent import emergent_ask
 from carekg.extract.proposals import ConceptMatch, ConceptMatcher
 from carekg.extract.sentences import Line, Sent, analyse
-from carekg.extract.speakers import Actors, find_actors, registry_agent
-from carekg.extract.stances import Cue, Judgement, carries_stance, judge, line_cues
+from carekg.extract.speakers import Actors, cited_hits, find_actors, registry_agent
+from carekg.extract.stances import Cue, Judgement, answer_stance, carries_stance, judge, line_cues
 from carekg.extract.text import normalise
 from carekg.knowledge import Knowledge
 from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Claim, Document, Extraction, Mention, Span, Statement
@@ -94,9 +94,11 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
     statements: dict[tuple[str, str, str, int], Statement] = {}
     by_sent: dict[int, list[ConceptMatch]] = {}
     prev: Sent | None = None
+    question: tuple[Sent, list[ConceptMatch]] | None = None  # an open question and its concepts
     for sent in sents:
         if prev is not None and _section_break(lines, prev, sent, actors):
             prev = None
+            question = None
         speakers = actors.speakers.get(sent.index, [actors.author_id])
         line_cue = cues.get(sent.line.index, [])
         matches = res.concepts.match(sent)
@@ -109,6 +111,16 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
             if stance:
                 judgements = [Judgement(a, m.concept, stance, 0.55, None)
                               for m in by_sent[prev.index] for a in speakers]
+        if sent.text.rstrip().endswith("?"):
+            question = (sent, matches) if matches else None
+        elif question is not None and sent.line.index - question[0].line.index <= 3:
+            # a consultation answer takes its stance on the question's proposals
+            # ("Q2. Do you agree with X? Response: No. We disagree.")
+            verdict = answer_stance(sent, line_cue)
+            if verdict:
+                judgements = judgements + [Judgement(a, m.concept, verdict, 0.6, m)
+                                           for m in question[1] for a in speakers]
+                question = None
         if not matches and not judgements:
             ask = emergent_ask(sent, line_cue)
             if ask is not None:
@@ -139,6 +151,7 @@ def _claims(sents: list[Sent], actors: Actors, by_sent: dict[int, list[ConceptMa
             statements: dict[tuple[str, str, str, int], Statement], text: str) -> list[tuple[int, Claim]]:
     found: list[tuple[int, Claim]] = []
     stated = {}  # sentence index -> concepts stated there
+    cited: dict[int, list] = {}  # line index -> cited hits
     for (actor, concept, stance, index), st in statements.items():
         stated.setdefault(index, []).append((actor, concept))
     for sent in sents:
@@ -147,8 +160,16 @@ def _claims(sents: list[Sent], actors: Actors, by_sent: dict[int, list[ConceptMa
             continue
         speakers = actors.speakers.get(sent.index, [actors.author_id])
         cited_id = cited_text = None
-        if claim.cited_token is not None:
+        # the named source of the evidence: a body cited in this sentence
+        # (any claim kind: "a survey by X found that 62% …" is a statistic)
+        for hit in cited.setdefault(sent.line.index, cited_hits(sent.line, actors)):
+            if sent.span.start <= hit.start < sent.span.end and hit.agent_id not in speakers:
+                cited_id, cited_text = hit.agent_id, text[hit.start_char:hit.end_char]
+                break
+        if cited_id is None and claim.cited_token is not None:
             for hit in actors.hits.get(sent.line.index, []):
+                if hit.agent_id in speakers:  # "according to X" in X's own sentence cites nobody else
+                    continue
                 if abs(hit.start - claim.cited_token) <= 4 or abs(hit.end - claim.cited_token) <= 4:
                     cited_id = hit.agent_id
                     cited_text = text[hit.start_char:hit.end_char]

@@ -29,7 +29,7 @@ ORG_HEADS = frozenset("""
 trust network group association council society service services alliance coalition panel college
 commission department university foundation institute charity board taskforce partnership federation
 union centre center agency office committee forum observatory consortium collective ministry authority
-commissioner
+commissioner school academy directorate
 """.split())
 _GENERIC = frozenset("""
 local authority authorities council councils government national regional county district health
@@ -53,6 +53,7 @@ ROLE_WORDS = frozenset("""
 chair chairman chairwoman chief executive ceo director officer manager head lead leader adviser advisor
 president secretary minister professor dr founder coordinator co-ordinator trustee spokesperson
 spokesman spokeswoman researcher editor deputy commissioner partner consultant policy campaigns
+correspondent reporter journalist columnist vice-president vice-chair
 """.split())
 SPEECH_VERBS = frozenset("""
 said says say added adds explained explains told tells wrote writes commented comments argued argues
@@ -60,7 +61,8 @@ warned warns stated states noted notes urged urges called calls insisted insists
 """.split())
 # Words that mark the source of evidence next to a name ("research from X").
 RESEARCH_NOUNS = frozenset("""
-research report study studies survey evaluation analysis data findings paper briefing figures
+research report study studies survey surveys poll polling census audit evaluation analysis data findings paper
+briefing figures
 researcher researchers academics statistics
 """.split())
 
@@ -263,7 +265,9 @@ def _extend_name(doc: Doc, head: int) -> tuple[int, int]:
     j = head - 1
     while j >= 0:
         tok = doc[j]
-        if _is_cap(tok) or tok.text in ("-", "'s", "?") or tok.is_digit:
+        # "'" is a plural possessive inside a name ("Care Leavers' Foundation")
+        if _is_cap(tok) or tok.text in ("-", "'s", "?") or tok.is_digit or \
+                tok.text == "'" and j > 0 and doc[j - 1].text[-1:] in "sS" and _is_cap(doc[j - 1]):
             start = j
         elif tok.lower_ in ("of", "for", "and", "&") and j > 0 and _is_cap(doc[j - 1]) and start == j + 1:
             start = j
@@ -273,11 +277,21 @@ def _extend_name(doc: Doc, head: int) -> tuple[int, int]:
     while start < head and (doc[start].lower_ in _NOT_NAME or not _is_cap(doc[start])):
         start += 1
     end = head + 1
+    # a name with two head nouns ("Eastbrook Council Federation", "Kinship
+    # Care Network Trust"): capitalised words up to a later head belong to it
+    m = end
+    while m < len(doc) and m - end < 4 and _is_cap(doc[m]):
+        m += 1
+        if doc[m - 1].lower_ in ORG_HEADS:
+            end = m
     k = end
     # tail: "for Looked After Children and Care Leavers", "of Directors"
     while k < len(doc) and doc[k].lower_ in ("for", "of", "in", "and", "&"):
         m = k + 1
-        while m < len(doc) and (_is_cap(doc[m]) or doc[m].text == "-" and m + 1 < len(doc) and _is_cap(doc[m + 1])):
+        # a hyphen or possessive between capitalised words stays inside the
+        # name ("of Children's Services", "for Care Leavers' Rights")
+        while m < len(doc) and (_is_cap(doc[m]) or doc[m].text in ("-", "'s", "'") and m > k + 1
+                                and m + 1 < len(doc) and _is_cap(doc[m + 1])):
             m += 1
         if m == k + 1:
             break

@@ -31,6 +31,10 @@ class LabelPattern:
     stems: tuple[str, ...]  # content stems, in label order
     size: int  # tokens of the label, function words included
 
+    @property
+    def stemset(self) -> frozenset[str]:
+        return frozenset(self.stems)
+
 
 @dataclass(frozen=True)
 class ConceptMatch:
@@ -54,6 +58,9 @@ def window_for(pattern: "LabelPattern") -> int:
     return 1 if k == 1 else pattern.size + 2 + k // 2
 
 
+# Stems of generic head words of labels (what is asked is in the other words).
+GENERIC_STEMS = frozenset({"support", "help", "provid", "access", "servic", "more", "better"})
+
 DEFINITION_RATIO = 0.5  # share of a definition's distinctive weight a sentence must repeat
 DEFINITION_MIN_WORDS = 4
 
@@ -75,6 +82,15 @@ class ConceptMatcher:
                 seen.add((proposal.id, stems))
                 pattern = LabelPattern(proposal.id, label, stems, len(doc))
                 self.by_stem[stems[0]].append(pattern)
+                # "support for care leavers up to 25" is also said as "a personal
+                # adviser for care leavers up to 25": a generic head word ("support",
+                # "help", "access to") may be left out when three specific words remain
+                specific = tuple(st for st in stems if st not in GENERIC_STEMS)
+                if len(specific) >= 3 and len(specific) < len(stems) and (proposal.id, specific) not in seen:
+                    seen.add((proposal.id, specific))
+                    self.by_stem[specific[0]].append(LabelPattern(proposal.id, label, specific, len(doc)))
+        self.by_stem = dict(self.by_stem)  # plain dict: lookups must not insert
+        self.stemsets = {id(p): p.stemset for ps in self.by_stem.values() for p in ps}
         self._definitions(knowledge)
 
     def _definitions(self, knowledge: Knowledge) -> None:
@@ -122,15 +138,21 @@ class ConceptMatcher:
 
     def match(self, sent: Sent) -> list[ConceptMatch]:
         line = sent.line
-        where: dict[str, list[int]] = defaultdict(list)
+        where: dict[str, list[int]] = {}
+        keys = line.keys
         for i in range(sent.span.start, sent.span.end):
-            low = line.lowers[i]
-            if low not in FUNCTION_WORDS and (low[:1].isalnum() or len(low) > 1):
-                where[line.norms[i]].append(i)
+            key = keys[i]
+            if key is not None:
+                if key in where:
+                    where[key].append(i)
+                else:
+                    where[key] = [i]
+        present = where.keys()
         found: list[ConceptMatch] = []
-        for stem, first_positions in list(where.items()):
-            for pattern in self.by_stem.get(stem, ()):
-                if not all(s in where for s in pattern.stems):
+        by_stem, stemsets = self.by_stem, self.stemsets
+        for stem in [s for s in where if s in by_stem]:
+            for pattern in by_stem[stem]:
+                if not stemsets[id(pattern)] <= present:
                     continue
                 best = self._window(pattern, where)
                 if best is None:

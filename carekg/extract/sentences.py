@@ -21,7 +21,7 @@ import snowballstemmer
 import spacy
 from spacy.attrs import IDX, NORM, ORTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from carekg.extract.boilerplate import is_boilerplate
 
@@ -81,15 +81,18 @@ def stem_doc(doc: Doc) -> Doc:
     return doc
 
 
-_TOKEN_INFO: dict[int, tuple[str, str, str, int]] = {}  # orth hash -> text, lower, stem, stem hash
+# orth hash -> text, lower, stem, stem hash, matching key (the stem of a
+# content word, None for function words and punctuation)
+_TOKEN_INFO: dict[int, tuple[str, str, str, int, str | None]] = {}
 
 
-def stem_arrays(doc: Doc) -> tuple[list[str], list[str], list[str], list[int]]:
-    """Texts, lower-case forms, stems and character offsets of a Doc's
-    tokens, read and written as arrays: creating a Python Token object per
-    token costs more than all the matching, so hot loops use these lists."""
+def stem_arrays(doc: Doc) -> tuple[list[str], list[str], list[str], list[int], list[str | None]]:
+    """Texts, lower-case forms, stems, character offsets and matching keys
+    (content-word stems, None for function words) of a Doc's tokens, read
+    and written as arrays: creating a Python Token object per token costs
+    more than all the matching, so hot loops use these lists."""
     if not len(doc):
-        return [], [], [], []
+        return [], [], [], [], []
     strings = doc.vocab.strings
     arr = doc.to_array([ORTH, IDX])
     infos = []
@@ -98,12 +101,15 @@ def stem_arrays(doc: Doc) -> tuple[list[str], list[str], list[str], list[int]]:
         if info is None:
             text = strings[orth]
             norm = stem(text)
-            info = (text, text.lower(), norm, strings.add(norm))
+            low = text.lower()
+            content = low not in FUNCTION_WORDS and (low[:1].isalnum() or len(low) > 1)
+            info = (text, low, norm, strings.add(norm), norm if content else None)
             if len(_TOKEN_INFO) < 500_000:
                 _TOKEN_INFO[orth] = info
         infos.append(info)
-    doc.from_array([NORM], numpy.array([[i[3]] for i in infos], dtype="uint64"))
-    return [i[0] for i in infos], [i[1] for i in infos], [i[2] for i in infos], arr[:, 1].tolist()
+    doc.from_array([NORM], numpy.array([i[3] for i in infos], dtype="uint64").reshape(-1, 1))
+    return ([i[0] for i in infos], [i[1] for i in infos], [i[2] for i in infos], arr[:, 1].tolist(),
+            [i[4] for i in infos])
 
 
 def phrase_doc(phrase: str) -> Doc:
@@ -113,12 +119,24 @@ def phrase_doc(phrase: str) -> Doc:
     return stem_doc(nlp().make_doc(normalise(phrase).text))
 
 
+@dataclass(frozen=True)
+class TokRange:
+    """A token range of a line's Doc (``start``/``end`` like a spaCy Span,
+    without building one per sentence: that cost 7% of extraction)."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
 @dataclass
 class Sent:
-    """A sentence: a spaCy span of its line's Doc plus global offsets."""
+    """A sentence: a token range of its line's Doc plus global offsets."""
 
     line: "Line"
-    span: Span
+    span: TokRange
     start: int  # global offset of the first character
     end: int  # global offset after the last non-space character
     index: int  # position in the document's sentence list
@@ -154,6 +172,7 @@ class Line:
     norms: list[str] = field(default_factory=list)  # token stems
     idx: list[int] = field(default_factory=list)  # token start offsets in the line
     claim_cues: list | None = None  # claim cue matches, filled on first use
+    keys: list[str | None] = field(default_factory=list)  # content-word stems (None: function word)
 
     @property
     def words(self) -> int:
@@ -210,17 +229,21 @@ _ENDS = frozenset({".", "!", "?", "...", "?!", "!?", ".."})
 _CLOSERS = frozenset({'"', "'", ")", "]", "}"})
 
 
-def sentence_bounds(texts: list[str]) -> list[tuple[int, int]]:
+def sentence_bounds(texts: list[str], idx: list[int] | None = None) -> list[tuple[int, int]]:
     """Token ranges of sentences: the rule of spaCy's sentencizer (a
     sentence ends at . ! ? and any closing quotes or brackets after it),
-    run on the token texts we already hold, capped at MAX_SENT_TOKENS."""
+    run on the token texts we already hold, capped at MAX_SENT_TOKENS.
+    With character offsets ``idx``, a quote mark after a space opens the
+    next sentence instead of closing this one (normalised text has one '"'
+    for both: `… no care. "Every child …` must not start inside a quote)."""
     bounds = []
     start = 0
     i = 0
     n = len(texts)
     while i < n:
         if texts[i] in _ENDS:
-            while i + 1 < n and (texts[i + 1] in _CLOSERS or texts[i + 1] in _ENDS):
+            while i + 1 < n and (texts[i + 1] in _ENDS or texts[i + 1] in _CLOSERS and (
+                    idx is None or idx[i + 1] == idx[i] + len(texts[i]))):
                 i += 1
             bounds.append((start, i + 1))
             start = i + 1
@@ -261,8 +284,8 @@ def analyse(norm: str) -> tuple[list[Line], list[Sent]]:
     for line in todo:
         doc = tokenizer(_break_runs(line.text))
         line.doc = doc
-        line.texts, line.lowers, line.norms, line.idx = stem_arrays(doc)
-        for a, b in sentence_bounds(line.texts):
+        line.texts, line.lowers, line.norms, line.idx, line.keys = stem_arrays(doc)
+        for a, b in sentence_bounds(line.texts, line.idx):
             while a < b and not line.texts[a].strip():
                 a += 1
             while b > a and not line.texts[b - 1].strip():
@@ -271,7 +294,7 @@ def analyse(norm: str) -> tuple[list[Line], list[Sent]]:
                 continue
             start = line.start + line.idx[a]
             end = line.start + line.idx[b - 1] + len(line.texts[b - 1])
-            sent = Sent(line, doc[a:b], start, end, len(sents))
+            sent = Sent(line, TokRange(a, b), start, end, len(sents))
             line.sents.append(sent)
             sents.append(sent)
     return lines, sents

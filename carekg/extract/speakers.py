@@ -8,57 +8,32 @@ moves the speaker in a few regular ways, each handled here:
   (`X said: "…"`, `"…," said X`, `X, Role of Y, wrote …` on the next line,
   `He told the BBC,` before it); a quotation running over several paragraphs
   stays with its speaker;
-- reported speech without quotes (`X said that …`, `according to X, …`);
+- reported speech without quotes (`X said that …`, `according to X, …`),
+  and a named body as the subject of an asking or judging verb (`X today
+  called on …`, `X urged`, `X said it supported …`); a following "The
+  charity also wants …" / "It said …" continues that body;
+- a second quotation in the paragraph of `"…," said X.` is still X's;
 - a joint statement or letter "from A, B and C": each of them speaks.
+Bodies named as the source of evidence ("a survey by X", "figures from X")
+are cited sources (``cited_hits``). Persons and authors: ``persons.py``.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from carekg.extract.actors import (
-    ROLE_WORDS, RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit, person_name_at, person_name_before,
-)
+from carekg.extract.actors import RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit, person_name_at
+from carekg.extract.persons import Actors, ensure_agent, find_persons, recover_author, registry_agent
 from carekg.extract.sentences import Line, Sent
 from carekg.extract.text import fold_key, slugify
 from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Document, Mention, Span
 
-_SELF_NAMING = frozenset("""
-welcomes welcomed welcome responds responded calls called urges urged believes believe is has
-supports supported opposes opposed
-""".split())
+__all__ = ["Actors", "cited_hits", "find_actors", "registry_agent", "resolve_publisher"]
+
 _JOINT = re.compile(r"\bjoint (statement|letter|response|submission|briefing)s? (from|by|signed by|of)\b", re.I)
-
-
-@dataclass
-class Actors:
-    """Everything known about agents in one document."""
-
-    author_id: str
-    agents: dict[str, Agent] = field(default_factory=dict)
-    mentions: list[Mention] = field(default_factory=list)
-    hits: dict[int, list[Hit]] = field(default_factory=dict)  # line index -> hits
-    speakers: dict[int, list[str]] = field(default_factory=dict)  # sentence index -> actor ids
-    persons: dict[str, str] = field(default_factory=dict)  # folded name -> person id
-
-
-def registry_agent(index: AgentIndex, agent_id: str) -> Agent:
-    reg = index.knowledge.agents[agent_id]
-    kind = "person" if reg.type == "person" else "organisation"
-    return Agent(reg.id, reg.name, kind=kind, in_registry=True, member_of=reg.member_of,
-                 role_title=reg.role, organisation_type=None if kind == "person" else reg.type)
-
-
-def _agent(index: AgentIndex, agents: dict[str, Agent], agent_id: str) -> None:
-    if agent_id not in agents and agent_id in index.knowledge.agents:
-        agents[agent_id] = registry_agent(index, agent_id)
-        member = agents[agent_id].member_of
-        if member:
-            _agent(index, agents, member)
 
 
 def resolve_publisher(document: Document, index: AgentIndex, agents: dict[str, Agent]) -> str | None:
@@ -70,7 +45,7 @@ def resolve_publisher(document: Document, index: AgentIndex, agents: dict[str, A
     if agent_id is None:
         agent_id = slugify(publisher)
         agents.setdefault(agent_id, Agent(agent_id, publisher))
-    _agent(index, agents, agent_id)
+    ensure_agent(index, agents, agent_id)
     return agent_id
 
 
@@ -93,140 +68,17 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
                and not any(r.start < n.end and n.start < r.end for r in reg)]
         found = reg + new
         for hit in found:
-            _agent(index, agents, hit.agent_id)
+            ensure_agent(index, agents, hit.agent_id)
         hits[line.index] = sorted(found, key=lambda h: h.start)
     actors = Actors(UNKNOWN_AUTHOR_ID, agents, hits=hits)
-    _find_persons(lines, actors, index, text)
-    author = resolve_publisher(document, index, agents) or _recover_author(lines, sents, actors)
+    find_persons(lines, actors, index, text)
+    author = resolve_publisher(document, index, agents) or recover_author(lines, sents, actors, index)
     actors.author_id = author or UNKNOWN_AUTHOR_ID
     if actors.author_id == UNKNOWN_AUTHOR_ID:
         agents[UNKNOWN_AUTHOR_ID] = Agent(UNKNOWN_AUTHOR_ID, "unknown author", kind="unknown")
     _assign_speakers(lines, actors, text)
     _roles(lines, actors, text)
     return actors
-
-
-# -- persons -------------------------------------------------------------------
-def _add_person(actors: Actors, index: AgentIndex, name: str, role: str | None, org: str | None) -> str:
-    reg = index.resolve(name)
-    if reg and index.knowledge.is_person(reg):
-        _agent(index, actors.agents, reg)
-        actors.persons[fold_key(name)] = reg
-        actors.persons[fold_key(name.split()[-1])] = reg
-        return reg
-    person_id = slugify(name)
-    if org:
-        _agent(index, actors.agents, org)
-    actors.agents[person_id] = Agent(person_id, name, kind="person", member_of=org,
-                                     role_title=role.strip(" ,") if role else None)
-    actors.persons[fold_key(name)] = person_id
-    actors.persons[fold_key(name.split()[-1])] = person_id
-    return person_id
-
-
-def _org_in(actors: Actors, line: Line, start: int, end: int) -> str | None:
-    for hit in actors.hits.get(line.index, []):
-        if start <= hit.start < end and actors.agents.get(hit.agent_id, Agent("", "")).kind != "person":
-            return hit.agent_id
-    return None
-
-
-def _find_persons(lines: list[Line], actors: Actors, index: AgentIndex, text: str) -> None:
-    """Persons next to speech verbs, in sign-offs, and registry persons."""
-    for line in lines:
-        doc = line.doc
-        if doc is None:
-            continue
-        for hit in actors.hits.get(line.index, []):
-            if index.knowledge.is_person(hit.agent_id):
-                reg = index.knowledge.agents[hit.agent_id]
-                actors.persons[fold_key(reg.name)] = reg.id
-                actors.persons[fold_key(reg.name.split()[-1])] = reg.id
-        for i in [k for k, low in enumerate(line.lowers) if low in SPEECH_VERBS]:
-            # "said Jane Doe, Director of the X Trust"
-            end = person_name_at(doc, i + 1)
-            if end > i + 1:
-                role_end = _role_end(doc, end)
-                _add_person(actors, index, doc[i + 1:end].text, doc[end:role_end].text or None,
-                            _org_in(actors, line, end, role_end))
-                continue
-            # "Jane Doe said" / "Jane Doe, Director of X, said"
-            stop = i
-            if i > 0 and doc[i - 1].text == ",":
-                comma = next((k for k in range(i - 2, max(-1, i - 25), -1) if doc[k].text == ","), None)
-                if comma is not None:
-                    start = person_name_before(doc, comma)
-                    if start < comma and _has_role(doc, comma + 1, i - 1):
-                        _add_person(actors, index, doc[start:comma].text, doc[comma + 1:i - 1].text,
-                                    _org_in(actors, line, comma, i))
-                        continue
-                stop = i - 1
-            start = person_name_before(doc, stop)
-            if start < stop:
-                _add_person(actors, index, doc[start:stop].text, None, None)
-        # "Josh Smith, chair of the X review, wrote in the report." at line start
-        if line.kind in ("body", "heading") and len(doc) > 3:
-            end = person_name_at(doc, 0)
-            if end and end < len(doc) and doc[end].text == "," and _has_role(doc, end + 1, min(len(doc), end + 15)):
-                role_end = _role_end(doc, end)
-                _add_person(actors, index, doc[:end].text, doc[end + 1:role_end].text,
-                            _org_in(actors, line, end, role_end))
-    _sign_off(lines, actors, index, text)
-
-
-def _has_role(doc: Doc, start: int, end: int) -> bool:
-    return any(doc[k].lower_ in ROLE_WORDS for k in range(start, min(end, len(doc))))
-
-
-def _role_end(doc: Doc, start: int) -> int:
-    """The role phrase after a name: ", Director of X," up to a comma/stop."""
-    if start >= len(doc) or doc[start].text != ",":
-        return start
-    k = start + 1
-    while k < len(doc) and doc[k].text not in (",", ".", ";", ":", '"') and k - start < 20:
-        k += 1
-    return k if _has_role(doc, start + 1, k) else start
-
-
-def _sign_off(lines: list[Line], actors: Actors, index: AgentIndex, text: str) -> None:
-    """"Name, Role" on one of the last lines: the signer of the text."""
-    tail = [l for l in lines if l.doc is not None][-3:]
-    for line in tail:
-        doc = line.doc
-        end = person_name_at(doc, 0)
-        if end and end < len(doc) and doc[end].text == "," and line.words <= 15 \
-                and _has_role(doc, end + 1, len(doc)):
-            name = doc[:end].text
-            org = _org_in(actors, line, end, len(doc))
-            person = _add_person(actors, index, name, doc[end + 1:].text, org)
-            actors.mentions.append(Mention(person, "speaker", Span.of(text, line.start, line.start + len(name))))
-
-
-# -- author recovery -------------------------------------------------------------
-def _recover_author(lines: list[Line], sents: list[Sent], actors: Actors) -> str | None:
-    """A self-naming line ("At X, we …", "X welcomes …"), a sign-off, a byline."""
-    for sent in sents[:40]:
-        doc, i0 = sent.line.doc, sent.span.start
-        for hit in actors.hits.get(sent.line.index, []):
-            if not (sent.span.start <= hit.start < sent.span.end):
-                continue
-            before = doc[i0:hit.start].text.strip().lower()
-            after = [t.lower_ for t in doc[hit.end:min(hit.end + 4, sent.span.end)]
-                     if t.lower_ not in ("today", "yesterday", "warmly", "has", "have", "strongly", "also")]
-            if before in ("at", "at the") and after[:2] == [",", "we"]:
-                return hit.agent_id
-            if before in ("", "the") and after and after[0] in _SELF_NAMING and \
-                    actors.agents[hit.agent_id].kind == "organisation":
-                return hit.agent_id
-    for mention in actors.mentions:  # sign-off
-        person = actors.agents[mention.agent_id]
-        return person.member_of or person.id
-    for line in lines[:5]:  # byline "By Jane Doe"
-        if line.doc is not None and len(line.doc) <= 6 and line.doc[0].lower_ == "by":
-            end = person_name_at(line.doc, 1)
-            if end > 1:
-                return actors.persons.get(fold_key(line.doc[1:end].text))
-    return None
 
 
 # -- speakers ----------------------------------------------------------------------
@@ -245,23 +97,29 @@ def _heading_agent(line: Line, actors: Actors) -> str | None:
     return None
 
 
+# An opening quote: a curly one anywhere, a straight one not glued to a word
+# before it; it runs to the next closing mark on its line, else to line end.
+_OPEN_QUOTE = re.compile(r'“|(?<![^\W_])"')
+_CLOSE_QUOTE = re.compile(r'[”"]')
+
+
 def _quote_regions(text: str) -> list[tuple[int, int]]:
     """Quoted passages: curly pairs, else straight quotes paired per line; a
     quotation whose paragraph ends unclosed runs to the end of the line."""
     regions: list[tuple[int, int]] = []
     pos = 0
     for raw in text.split("\n"):
-        i = 0
-        while i < len(raw):
-            ch = raw[i]
-            if ch == "“" or (ch == '"' and (i == 0 or not raw[i - 1].isalnum())):
-                close = re.compile(r"[”\"]").search(raw, i + 1)
+        if '"' in raw or "“" in raw:
+            i = 0
+            while True:
+                m = _OPEN_QUOTE.search(raw, i)
+                if m is None:
+                    break
+                close = _CLOSE_QUOTE.search(raw, m.end())
                 end = close.end() if close else len(raw)
-                if end - i > 20:  # shorter ones are scare quotes, not speech
-                    regions.append((pos + i, pos + end))
+                if end - m.start() > 20:  # shorter ones are scare quotes, not speech
+                    regions.append((pos + m.start(), pos + end))
                 i = end
-                continue
-            i += 1
         pos += len(raw) + 1
     return regions
 
@@ -300,20 +158,26 @@ def _assign_speakers(lines: list[Line], actors: Actors, text: str) -> None:
     region_starts = [r[0] for r in regions]
     last_person: str | None = None
     quote_speaker: dict[tuple[int, int], list[str]] = {}
+    last_reported: tuple[list[str], int] | None = None  # last body reported as speaking, its line
     for line in lines:
         if line.doc is None:
             continue
         head = _heading_agent(line, actors)
         if head is not None:
             current = [head]
+            last_reported = None
             actors.mentions.append(Mention(head, "author", Span.of(text, line.start, line.end)))
             continue
-        joint = _JOINT.search(line.text)
+        joint = _JOINT.search(line.text) if "joint" in line.lowers else None
         if joint:
             members = [h.agent_id for h in actors.hits.get(line.index, [])
                        if h.start_char >= line.start + joint.end()]
             if members:
                 current = members
+                # a joint text speaks as "we" for each of its signatories
+                for member in dict.fromkeys(members):
+                    if member != actors.author_id:
+                        actors.mentions.append(Mention(member, "author"))
         for hit in actors.hits.get(line.index, []):
             if actors.agents[hit.agent_id].kind == "person":
                 last_person = hit.agent_id
@@ -332,6 +196,9 @@ def _assign_speakers(lines: list[Line], actors: Actors, text: str) -> None:
                 reported = _reported(sent, actors)
                 if reported:
                     speakers = reported
+                    last_reported = (reported, line.index)
+                elif last_reported and line.index - last_reported[1] <= 2 and _anaphoric(sent):
+                    speakers = last_reported[0]
             actors.speakers[sent.index] = speakers
 
 
@@ -344,6 +211,11 @@ def _quote_owner(region: tuple[int, int], line: Line, lines: list[Line], actors:
         found = _attribution(doc, actors, line, lo, hi)
         if found and found != ["<pronoun>"]:
             return found
+    # a second quotation in the paragraph of `"…," said X.` is still X's
+    # ("“A,” said X, role at Y. “B.”"): the nearest earlier owned quote of the line
+    for other in sorted(known, reverse=True):
+        if line.start <= other[0] and other[1] <= region[0] and known[other]:
+            return known[other]
     # the previous paragraph introduces it ("He told the BBC,") or it continues a quote
     prev = next((l for l in reversed(lines[:line.index]) if l.doc is not None), None)
     if prev is not None and first == 0:
@@ -364,24 +236,118 @@ def _quote_owner(region: tuple[int, int], line: Line, lines: list[Line], actors:
     return []
 
 
-_REPORTING = frozenset({"said", "says", "argues", "argued", "believes", "believe", "warned", "warns", "told",
-                        "added", "stated", "states", "insists", "insisted", "explained", "explains"})
+# Verbs by which a named body states a position itself: reporting verbs and
+# the asking / judging verbs of press copy ("X today called on ministers to",
+# "X urged", "X welcomed", "X backed", "X said it supported") — general
+# English: the grammatical subject of such a verb holds the position.
+_REPORTING = frozenset("""
+said says argues argued believes believe warned warns told added stated states insists insisted explained
+explains called calls calling urged urges urging welcomed welcomes backed backs rejected rejects opposed
+opposes supported supports criticised criticises criticized demanded demands wants wanted recommends
+recommended responded responds
+""".split())
+# Words that may stand between the subject and its verb without changing who acts.
+_BETWEEN = frozenset("""
+today yesterday also has have had is are was were again now strongly warmly firmly publicly repeatedly
+formally previously recently this last week night month morning earlier later already has
+""".split())
+# Words that may open the sentence before the subject ("But the X said").
+_LEAD = frozenset("""
+the however but and meanwhile separately elsewhere yet instead similarly likewise now today yesterday also
+earlier later this week in a statement response
+""".split())
+# Anaphoric subjects: "The charity also wants …", "It said …" continue the
+# last reported body (general English reference to the last-named body).
+_BODY_NOUNS = frozenset("""
+charity organisation organization trust association council coalition alliance network group union body
+department review society federation foundation campaign government ministry authority
+""".split())
+
+
+def _verb_follows(doc, start: int, stop: int) -> bool:
+    """Whether a reporting verb follows token ``start`` (skipping adverbs,
+    auxiliaries and a parenthesised acronym)."""
+    k = start
+    while k < stop:
+        low = doc[k].lower_
+        if low == "(" and k + 2 < stop and doc[k + 2].text == ")":
+            k += 3
+            continue
+        if low in _BETWEEN or low == ",":
+            k += 1
+            continue
+        return low in _REPORTING
+    return False
 
 
 def _reported(sent: Sent, actors: Actors) -> list[str]:
-    """`X said (that) …`, `according to X, …`: the sentence is X's."""
+    """`X said (that) …`, `X today called on …`, `according to X, …`: the
+    sentence is X's."""
     doc = sent.line.doc
     for hit in actors.hits.get(sent.line.index, []):
         if not (sent.span.start <= hit.start < sent.span.end):
             continue
-        after = [t.lower_ for t in doc[hit.end:min(sent.span.end, hit.end + 2)]]
         lead = [t.lower_ for t in doc[sent.span.start:hit.start] if not t.is_punct]
         if lead in (["according", "to"], ["according", "to", "the"]):
             return [hit.agent_id]
-        if lead in ([], ["the"], ["however"], ["however", "the"], ["but", "the"]) and after and (
-                after[0] in _REPORTING or after[:2] in (["has", "said"], ["have", "said"], ["also", "said"])):
+        if len(lead) <= 5 and all(w in _LEAD for w in lead) and \
+                _verb_follows(doc, hit.end, min(sent.span.end, hit.end + 8)):
             return [hit.agent_id]
     return []
+
+
+def _anaphoric(sent: Sent) -> bool:
+    """"The charity also wants …", "It said …": a subject that points back."""
+    doc = sent.line.doc
+    i, end = sent.span.start, sent.span.end
+    while i < end and doc[i].lower_ in _LEAD and doc[i].lower_ not in ("the", "this"):
+        i += 1
+    if i < end and doc[i].lower_ == "it":
+        return _verb_follows(doc, i + 1, min(end, i + 5))
+    if i + 1 < end and doc[i].lower_ in ("the", "this") and doc[i + 1].lower_ in _BODY_NOUNS:
+        return _verb_follows(doc, i + 2, min(end, i + 6))
+    return False
+
+
+# -- cited sources ------------------------------------------------------------------
+# "a survey of 950 carers by the X", "figures published by the X", "research
+# from X": a research noun, then within a few words "by/from (the)" and the
+# body — general English for naming the source of evidence.
+_SOURCE_LINKS = frozenset({"by", "from"})
+_SOURCE_REACH = 12  # tokens between the research noun and the named source
+
+
+def cited_hits(line: Line, actors: Actors) -> list[Hit]:
+    """Agents a line names as the source of evidence: next to a research
+    noun ("X research", "research from X"), after "by/from (the)" that
+    follows a research noun in the same sentence, or "at the Y" right after
+    such a source ("the X Centre at the University of Y")."""
+    doc = line.doc
+    hits = actors.hits.get(line.index, [])
+    if doc is None or not hits:
+        return []
+    research = [k for k, low in enumerate(line.lowers) if low in RESEARCH_NOUNS]
+    if not research:
+        return []
+    starts = {s.span.start: s for s in line.sents}
+    sent_of = [0] * len(doc)
+    current = 0
+    for k in range(len(doc)):
+        if k in starts:
+            current = k
+        sent_of[k] = current
+    found: list[Hit] = []
+    for hit in hits:
+        near = any(hit.start - 3 <= k < hit.start or hit.end <= k < hit.end + 3 for k in research)
+        k = hit.start - 1
+        if k >= 0 and doc[k].lower_ == "the":
+            k -= 1
+        linked = k >= 0 and doc[k].lower_ in _SOURCE_LINKS and any(
+            0 < k - r <= _SOURCE_REACH and sent_of[r] == sent_of[hit.start] for r in research)
+        chained = bool(found) and k >= 0 and doc[k].lower_ in ("at", "of") and found[-1].end in (k, k - 1)
+        if near or linked or chained:
+            found.append(hit)
+    return found
 
 
 # -- roles --------------------------------------------------------------------------
@@ -393,15 +359,13 @@ def _roles(lines: list[Line], actors: Actors, text: str) -> None:
     seen.add((actors.author_id, "author"))
     spoken = {a for ids in actors.speakers.values() for a in ids}
     for line in lines:
-        doc = line.doc
-        if doc is None:
+        if line.doc is None:
             continue
+        cited = {id(h) for h in cited_hits(line, actors)}
         for hit in actors.hits.get(line.index, []):
-            window = [t.lower_ for t in doc[max(0, hit.start - 3):hit.start]] + \
-                     [t.lower_ for t in doc[hit.end:hit.end + 3]]
             if hit.agent_id == actors.author_id:
                 continue
-            if any(w in RESEARCH_NOUNS for w in window):
+            if id(hit) in cited:
                 role = "cited-source"
             elif hit.agent_id in spoken:
                 role = "speaker"

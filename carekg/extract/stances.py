@@ -42,6 +42,13 @@ CUES: dict[str, list[str]] = {
         "commit to", "guarantee", "more investment", "increase investment", "invest in", "greater focus",
         "stronger focus", "more emphasis", "at the heart", "important that", "is important",
         "are important", "very important", "key to", "we need", "there needs to be",
+        # asking in the first person and backing in the third (press copy:
+        # "X said it supported / backed …"), general English ways to ask
+        "we ask", "we also ask", "we are asking", "ask that", "asks that", "we back", "it back", "they back",
+        "also back", "fully back", "strongly back", "is backing", "are backing", "it support", "they support",
+        "also support", "would support", "in favour of", "deserve", "deserves",
+        # a condition of success is an ask: "reform will only work if X"
+        "only work if", "only works if", "only succeed if", "only succeeds if", "will only work",
     ],
     "COMPLAINT": [
         "lack of", "absence of", "fail to", "fails to", "failed to", "failure to", "failure of",
@@ -70,6 +77,8 @@ CUES: dict[str, list[str]] = {
         "separate", "deny", "delay", "overlook", "neglect", "reduce", "scrap", "abolish", "weaken",
         "water down", "whether", "question", "undermine", "challenge to", "lack", "absence", "erode",
         "less important", "sideline", "remove",
+        # absence inside the object: "warn against accommodation that offers no care"
+        "no", "without",
     ],
     # Verbs of bringing about: "should not introduce X" refuses X.
     "CREATE": [
@@ -88,12 +97,18 @@ CUES: dict[str, list[str]] = {
         "rejected", "rejects", "turned down", "refused", "has refused", "dropped", "scrapped",
         "ruled out", "opposes", "opposed", "has rejected",
     ],
+    # Answers to a question (consultation responses): agreeing takes the
+    # question's proposal, disagreeing refuses it.
+    "AGREE": ["agree", "we agree", "strongly agree", "yes", "we support", "we welcome", "we would welcome",
+              "in favour", "we endorse"],
+    "DISAGREE": ["disagree", "do not agree", "don't agree", "not agree", "oppose", "reject", "not convinced",
+                 "do not support", "don't support", "cannot support", "not in favour"],
     # Asks stated in the first person: an ask nobody's concept covers is
     # an emergent proposal only when it is this explicit.
     "FIRST_PERSON_ASK": [
         "we recommend", "we call for", "we are calling for", "we urge", "we want to see",
         "we would like to see", "we are asking for", "we propose", "we call on",
-        "our recommendation is",
+        "our recommendation is", "we ask", "we also ask", "we ask that",
     ],
 }
 STRONG_OPENERS = ("this", "that", "it", "these", "such", "doing", "they")
@@ -213,6 +228,9 @@ def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
     deprive_before = [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6] + \
         [c for c in by["LABEL_DEPRIVE"]]  # the label names a loss: "cuts to early help"
     deprive_after = [c for c in by["DEPRIVE"] if c.start >= m.end and c.start - m.end <= 3]
+    # a word of absence between the matched words ("accommodation that offers
+    # no care"): what is refused is the absence of the thing
+    deprive_after += [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
     if by["OPPOSE"]:
         cue = min(by["OPPOSE"], key=lambda c: abs(c.start - m.start))
         if cue.end <= m.start:
@@ -257,7 +275,9 @@ def carries_stance(sent: Sent, cues: list[Cue]) -> str | None:
            and doc[c.start].lower_ not in ("concerned", "concern", "worried")]
     if opp:
         return "oppose"
-    if first in STRONG_OPENERS and any(c.family == "SUPPORT" for c in mine):
+    # "deserve" speaks of its subject's due ("They deserve help"), not of the
+    # previous sentence's topic, so it never carries that topic
+    if first in STRONG_OPENERS and any(c.family == "SUPPORT" and doc[c.start].norm_ != "deserv" for c in mine):
         return "support"
     # "We would like to see them …": an ask whose object is a pronoun
     for c in mine:
@@ -272,4 +292,27 @@ def first_person_ask(sent: Sent, cues: list[Cue]) -> Cue | None:
     for c in cues:
         if c.family == "FIRST_PERSON_ASK" and _in(c, sent):
             return c
+    return None
+
+
+_ANSWER_OPENERS = frozenset({"response", "answer", "our", "a", "reply", ":", "-", ".", ","})
+
+
+def answer_stance(sent: Sent, cues: list[Cue]) -> str | None:
+    """The verdict of an answer to a question ("Response: No. We disagree.",
+    "Yes.", "We support the introduction of …"): a bare "Yes"/"No" opening
+    the answer, else an agreeing or refusing cue (refusal wins: "do not agree"
+    contains "agree")."""
+    doc = sent.line.doc
+    i = sent.span.start
+    while i < sent.span.end and doc[i].lower_ in _ANSWER_OPENERS:
+        i += 1
+    if i < sent.span.end and doc[i].lower_ in ("yes", "no") and (
+            i + 1 == sent.span.end or doc[i + 1].text in (".", ",", ";", "!", "-")):
+        return "support" if doc[i].lower_ == "yes" else "oppose"
+    mine = [c for c in cues if _in(c, sent)]
+    if any(c.family == "DISAGREE" for c in mine):
+        return "oppose"
+    if any(c.family == "AGREE" for c in mine):
+        return "support"
     return None
