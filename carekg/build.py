@@ -1,8 +1,9 @@
 """The main job: corpus folder → extraction → graph, exports and a build report.
 
 Documents are independent, so extraction runs per document, optionally in
-worker processes (``jobs``); each worker returns N-Triples lines, and the
-parent sorts the union, so ``jobs=N`` gives byte-identical output to ``jobs=1``.
+worker processes (``jobs``); each worker returns the document's N-Triples,
+sorted, and the parent concatenates them in file order (de-duplicating the few
+lines documents share), so ``jobs=N`` gives byte-identical output to ``jobs=1``.
 Bulk graph work goes through pyoxigraph (Turtle writing, the store the exports
 query), not rdflib, whose pure-Python speed does not scale to millions of
 triples. Every output is computed in memory first and then written to a
@@ -26,10 +27,11 @@ from . import __version__
 from .corpus import DEFAULT_MAX_BYTES, FileOutcome, read_corpus
 from .errors import CareKGError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
-from .graph import extraction_triples, ontology_triples, run_triples, serialise_turtle, stage_file, to_ntriples_lines
+from .graph import extraction_lines, ontology_triples, run_triples, serialise_turtle, slug, stage_file, to_ntriples_lines
 from .knowledge import load_knowledge
 from .render import build_views
 from .model import Document
+from .namespace import CL, DOC, ST
 
 __all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs"]
 
@@ -42,14 +44,36 @@ VALIDATE_MAX_TRIPLES = 25_000
 
 @dataclass
 class DocumentResult:
-    """What one worker returns for one document."""
+    """What one worker returns for one document: its triples as UTF-8 N-Triples.
+
+    ``own`` holds the lines whose subject is this document's own (its ``doc:``,
+    ``st:`` and ``cl:`` IRIs embed the document's slug, so no other document
+    can produce them) as one sorted blob: cheap to send between processes and
+    to concatenate. ``shared`` holds the few lines other documents may repeat
+    (agents found in text, emergent proposals), which the parent de-duplicates.
+    """
 
     file: str
-    lines: list[str] = field(default_factory=list)
+    own: bytes = b""
+    shared: tuple[bytes, ...] = ()
     agents: frozenset[str] = frozenset()
     statements: int = 0
     claims: int = 0
     error: str | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """Every line, sorted (for tests and debugging)."""
+        return sorted(line.decode("utf-8") for line in (*split_lines(self.own), *self.shared))
+
+
+def split_lines(blob: bytes) -> list[bytes]:
+    """N-Triples lines of a blob, each with its newline.
+
+    Only ``\\n`` ends a line: ``bytes.splitlines`` would also split at a raw
+    form feed or record separator, which N-Triples allows inside strings.
+    """
+    return [line + b"\n" for line in blob.split(b"\n")[:-1]]
 
 
 @dataclass
@@ -88,18 +112,22 @@ class BuildSummary:
 
 
 def extract_to_lines(document: Document) -> DocumentResult:
-    """Extract one document and return its triples as N-Triples lines (runs in workers)."""
+    """Extract one document and return its triples as N-Triples (runs in workers)."""
     from .extract import extract_document
 
     knowledge = load_knowledge()
     try:
         extraction = extract_document(document, knowledge)
-        lines = to_ntriples_lines(extraction_triples(extraction, knowledge))
+        lines = extraction_lines(extraction, knowledge)
     except Exception as exc:  # one bad document must not sink the corpus; reported per file
         return DocumentResult(document.file, error=f"extraction failed ({type(exc).__name__}: {exc})")
+    own_subjects = tuple(f"<{base}{slug(document.file)}{end}" for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
+    own = [line for line in lines if line.startswith(own_subjects)]
+    shared = tuple(line.encode("utf-8") for line in lines if not line.startswith(own_subjects))
     return DocumentResult(
         document.file,
-        lines,
+        "".join(own).encode("utf-8"),
+        shared,
         frozenset(extraction.agents),
         len(extraction.statements),
         len(extraction.claims),
@@ -115,11 +143,17 @@ def _extract_all(documents: list[Document], jobs: int, progress: Progress | None
             if progress:
                 progress(index, total)
         return
+    # The first document is done here, so the extractor's matchers are built once and
+    # forked workers inherit them instead of each building their own.
+    yield extract_to_lines(documents[0])
+    if progress:
+        progress(1, total)
     # Chunks amortise pickling; small enough that the progress bar still moves.
     chunksize = max(1, min(64, total // (jobs * 8)))
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for index, result in enumerate(pool.map(extract_to_lines, documents, chunksize=chunksize), start=1):
+            results = pool.map(extract_to_lines, documents[1:], chunksize=chunksize)
+            for index, result in enumerate(results, start=2):
                 yield result
                 if progress:
                     progress(index, total)
@@ -153,28 +187,45 @@ def build(
         corpus = read_corpus(source, max_bytes=max_bytes, exclude=[out])
 
     with stages("extract"):
-        lines: set[str] = set(to_ntriples_lines(ontology_triples())) | set(to_ntriples_lines(run_triples()))
-        ontology_lines = sorted(lines)
-        per_document: list[list[str]] = []  # references only (the strings live in ``lines``), for the SHACL sample
+        header = [line.encode("utf-8") for line in to_ntriples_lines([*ontology_triples(), *run_triples()])]
+        seen: set[bytes] = set(header)
+        shared: list[bytes] = []  # lines several documents may produce, each kept once
+        own: list[bytes] = []  # one sorted blob per document, in document order
+        sample_source: list[tuple[bytes, tuple[bytes, ...]]] = []  # references, for the SHACL sample
         agents: set[str] = set()
         for result in _extract_all(corpus.documents, jobs, progress):
             if result.error:
                 corpus.note(result.file, "failed", result.error)
                 continue
-            lines.update(result.lines)
-            per_document.append(result.lines)
+            own.append(result.own)
+            for line in result.shared:
+                if line not in seen:
+                    seen.add(line)
+                    shared.append(line)
+            sample_source.append((result.own, result.shared))
             agents |= result.agents
             summary.documents += 1
             summary.statements += result.statements
             summary.claims += result.claims
+        del seen
         summary.organisations = len(agents)
         summary.outcomes = sorted(corpus.outcomes.values(), key=lambda o: o.file)
+        summary.triples = len(header) + len(shared) + sum(blob.count(b"\n") for blob in own)
+
+    # SHACL runs on a second core while this one writes Turtle, CSVs and views.
+    checking = None
+    if validate:
+        with stages("validate"):
+            checking = _Validation(header, sample_source, summary.triples, background=jobs > 1)
+    del sample_source
 
     with stages("graph"):
-        # One canonical N-Triples text: sorted lines make Turtle and CSVs byte-stable.
-        ntriples = "".join(sorted(lines)).encode("utf-8")
-        summary.triples = len(lines)
-        del lines
+        # A canonical N-Triples text without sorting millions of lines: the ontology
+        # and the shared lines sorted, then each document's sorted block in file order.
+        # Same inputs, same bytes, whatever the number of workers.
+        shared.sort()
+        ntriples = b"".join([*header, *shared, *own])
+        del own, shared
         store = _store_from_ntriples(ntriples)
 
     with stages("serialise"):
@@ -189,10 +240,9 @@ def build(
         outputs.update(build_views(store))
     del store
 
-    if validate:
-        with stages("validate"):
-            summary.validation = _validate(ontology_lines, per_document, summary.triples)
-    del per_document
+    if checking is not None:
+        with stages("validate"):  # only the wait, when it ran in the background
+            summary.validation = checking.result()
 
     outputs["build-report.json"] = _report(summary)
     with stages("write"):
@@ -254,36 +304,62 @@ def _store_from_ntriples(ntriples: bytes):
     return store
 
 
-def _validate(ontology_lines: list[str], documents: list[list[str]], triples: int) -> str:
-    """SHACL-validate in memory: the whole graph when small, else a spread sample of documents.
+class _Validation:
+    """SHACL validation of the built triples, in a background process or inline.
 
-    The shapes check how statements, claims and documents are written, which is
-    the same code for every document, so a sample catches systematic faults;
-    ``carekg validate GRAPH`` checks a whole large graph when that is wanted.
+    The whole graph is checked when small; above ``VALIDATE_MAX_TRIPLES`` the
+    ontology plus an evenly spread sample of documents. The shapes check how
+    statements, claims and documents are written, which is the same code for
+    every document, so a sample catches systematic faults; ``carekg validate
+    GRAPH`` checks a whole large graph when that is wanted.
     """
-    if triples <= VALIDATE_MAX_TRIPLES:
-        chosen, label = documents, "whole graph"
-    else:
-        per_document = max(1, (triples - len(ontology_lines)) // max(1, len(documents)))
-        wanted = max(1, (VALIDATE_MAX_TRIPLES - len(ontology_lines)) // per_document)
-        stride = max(1, -(-len(documents) // wanted))
-        chosen = documents[::stride]
-        label = f"sample of {len(chosen):,} of {len(documents):,} documents; carekg validate checks all"
-    if not chosen and documents:
-        return "not run (no documents)"
+
+    def __init__(self, header: list[bytes], documents: list[tuple[bytes, tuple[bytes, ...]]], triples: int,
+                 background: bool):
+        if triples <= VALIDATE_MAX_TRIPLES:
+            chosen, self.label = documents, "whole graph"
+        else:
+            per_document = max(1, (triples - len(header)) // max(1, len(documents)))
+            wanted = max(1, (VALIDATE_MAX_TRIPLES - len(header)) // per_document)
+            chosen = documents[::max(1, -(-len(documents) // wanted))]
+            self.label = f"sample of {len(chosen):,} of {len(documents):,} documents; carekg validate checks all"
+        sample = set(header)
+        for own, shared in chosen:
+            sample.update(split_lines(own))
+            sample.update(shared)
+        text = b"".join(sorted(sample)).decode("utf-8")
+        self._pool: ProcessPoolExecutor | None = None
+        if background:
+            self._pool = ProcessPoolExecutor(max_workers=1)
+            self._future = self._pool.submit(_count_violations, text)
+        else:
+            self._violations = _count_violations(text)
+
+    def result(self) -> str:
+        if self._pool is not None:
+            try:
+                self._violations = self._future.result()
+            except BrokenProcessPool:
+                return "not run (the validating process died)"
+            finally:
+                self._pool.shutdown()
+        if self._violations:
+            return f"{self._violations} SHACL violation(s) ({self.label}); run carekg validate"
+        return f"conforms ({self.label})"
+
+    def __del__(self) -> None:  # a build that failed before result(): do not leave the process behind
+        if getattr(self, "_pool", None) is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _count_violations(ntriples: str) -> int:
     from rdflib import Graph
 
     from .validate import validate_graph
 
-    sample = set(ontology_lines)
-    for document_lines in chosen:
-        sample.update(document_lines)
     graph = Graph()
-    graph.parse(data="".join(sorted(sample)), format="nt")
-    violations = validate_graph(graph)
-    if violations:
-        return f"{len(violations)} SHACL violation(s) ({label}); run carekg validate"
-    return f"conforms ({label})"
+    graph.parse(data=ntriples, format="nt")
+    return len(validate_graph(graph))
 
 
 def _report(summary: BuildSummary) -> bytes:

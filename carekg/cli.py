@@ -22,6 +22,7 @@ Examples:
   carekg export statements build/graph.ttl -o statements.csv
   carekg evaluate build/graph.ttl --gold tests/gold --per-document
   carekg network build/graph.ttl --kind divergence -o divergence.html
+  carekg query build/graph.ttl supporters --bind proposal=raise-care-leaving-age
   carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store
 """
 

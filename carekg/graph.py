@@ -80,128 +80,238 @@ def claim_iri(file: str, claim: Claim) -> URIRef:
     return CL[f"{slug(file)}/{claim.span.start}-{claim.span.end}"]
 
 
-def _published(value: str) -> Literal:
+# --- the mapping, written straight to N-Triples -------------------------------------
+#
+# Extraction is per document and its triples go to N-Triples lines anyway; making
+# rdflib terms first cost more than the extraction itself (5 ms a document:
+# Literal() parses its value, .n3() re-escapes). So the mapping below writes
+# N-Triples terms as strings, and ``extraction_triples`` (rdflib terms, for the
+# API and tests) is derived from the same lines: one mapping, two views.
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Characters N-Triples forbids in an IRI: one such IRI would make the whole graph unreadable.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_XSD_STRING = XSD.string  # rdflib terms of different types never compare equal, so keep a URIRef
+
+
+def _iri(value: str) -> str:
+    if _BAD_IRI.search(value):
+        raise GraphError(f"not a valid IRI for N-Triples: {str(value)!r}")
+    return f"<{value}>"
+
+
+def _text(value: str) -> str:
+    return '"' + value.translate(_ESCAPES) + '"'
+
+
+def _typed(lexical: str, datatype: str) -> str:
+    return f'"{lexical}"^^<{datatype}>'
+
+
+_A = _iri(RDF.type)
+_INTEGER, _DECIMAL, _BOOLEAN = str(XSD.integer), str(XSD.decimal), str(XSD.boolean)
+_FALSE = _typed("false", _BOOLEAN)
+_NT_STANCES = {key: _iri(value) for key, value in STANCES.items()}
+_NT_CLAIM_KINDS = {key: _iri(value) for key, value in CLAIM_KINDS.items()}
+_NT_ORGANISATION_TYPES = {key: _iri(value) for key, value in ORGANISATION_TYPES.items()}
+_NT_ROLES = {key: _iri(value) for key, value in ROLE_PROPERTIES.items()}
+
+
+class _V:
+    """The vocabulary the mapping uses, as N-Triples IRIs (computed once)."""
+
+    Document, Entity, Agent, Person, Organization = (
+        _iri(CKG.Document), _iri(PROV.Entity), _iri(PROV.Agent), _iri(FOAF.Person), _iri(ORG.Organization))
+    Concept, Proposal, EmergentProposal = _iri(SKOS.Concept), _iri(CKG.Proposal), _iri(CKG.EmergentProposal)
+    Claim, StanceStatement, QuantitativeValue = _iri(SDO.Claim), _iri(CKG.StanceStatement), _iri(SDO.QuantitativeValue)
+    TextPositionSelector, TextQuoteSelector = _iri(OA.TextPositionSelector), _iri(OA.TextQuoteSelector)
+    UnknownAuthor, OtherOrganisation = _iri(CKG.UnknownAuthor), _iri(CKG.OtherOrganisation)
+    identifier, title, format, text, issued, language = (
+        _iri(DCTERMS.identifier), _iri(DCTERMS.title), _iri(DCTERMS.format), _iri(CKG.text), _iri(DCTERMS.issued),
+        _iri(DCTERMS.language))
+    sourceNote, publisher, creator = _iri(CKG.sourceNote), _iri(DCTERMS.publisher), _iri(DCTERMS.creator)
+    notation, prefLabel, inRegistry, inCodebook = (
+        _iri(SKOS.notation), _iri(SKOS.prefLabel), _iri(CKG.inRegistry), _iri(CKG.inCodebook))
+    organisationType, memberOf, jobTitle = _iri(CKG.organisationType), _iri(ORG.memberOf), _iri(SDO.jobTitle)
+    author, claimKind, hasSource, hasSelector = (
+        _iri(SDO.author), _iri(CKG.claimKind), _iri(OA.hasSource), _iri(OA.hasSelector))
+    start, end, exact = _iri(OA.start), _iri(OA.end), _iri(OA.exact)
+    confidence, wasGeneratedBy, about, citation = (
+        _iri(CKG.confidence), _iri(PROV.wasGeneratedBy), _iri(SDO.about), _iri(SDO.citation))
+    citedSourceText, quantity, value, unitText, valueText = (
+        _iri(CKG.citedSourceText), _iri(CKG.quantity), _iri(SDO.value), _iri(SDO.unitText), _iri(CKG.valueText))
+    actor, proposal, stance, evidence = _iri(CKG.actor), _iri(CKG.proposal), _iri(CKG.stance), _iri(CKG.evidence)
+
+
+def _published(value: str) -> str:
     if re.fullmatch(r"\d{4}", value):
-        return Literal(value, datatype=XSD.gYear)
+        return _typed(value, str(XSD.gYear))
     if re.fullmatch(r"\d{4}-\d{2}", value):
-        return Literal(value, datatype=XSD.gYearMonth)
+        return _typed(value, str(XSD.gYearMonth))
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return Literal(value, datatype=XSD.date)
-    return Literal(value)
+        return _typed(value, str(XSD.date))
+    return _text(value)
 
 
-def _confidence(value: float) -> Literal:
-    return Literal(Decimal(f"{min(max(value, 0.0), 1.0):.2f}"), datatype=XSD.decimal)
+def _confidence(value: float) -> str:
+    return _typed(f"{min(max(value, 0.0), 1.0):.2f}", _DECIMAL)
 
 
-def _selector(node: URIRef, span: Span) -> Iterator[Triple]:
-    yield node, RDF.type, OA.TextPositionSelector
-    yield node, RDF.type, OA.TextQuoteSelector
-    yield node, OA.start, Literal(span.start)
-    yield node, OA.end, Literal(span.end)
-    yield node, OA.exact, Literal(span.quote)
+def _decimal(value: float) -> str | None:
+    """An xsd:decimal lexical form (never exponent notation, which xsd:decimal forbids); None for inf/NaN."""
+    number = Decimal(repr(float(value)))
+    if not number.is_finite():
+        return None
+    text = format(number, "f")
+    return _typed(text if "." in text else text + ".0", _DECIMAL)
 
 
-def agent_triples(agent: Agent) -> Iterator[Triple]:
-    """Triples for an agent found in text (registry agents come from organisations.ttl)."""
-    node = agent_iri(agent.id)
+def _selector(node: str, span: Span) -> Iterator[tuple[str, str, str]]:
+    yield node, _A, _V.TextPositionSelector
+    yield node, _A, _V.TextQuoteSelector
+    yield node, _V.start, _typed(str(span.start), _INTEGER)
+    yield node, _V.end, _typed(str(span.end), _INTEGER)
+    yield node, _V.exact, _text(span.quote)
+
+
+def _agent_nt(agent: Agent) -> Iterator[tuple[str, str, str]]:
+    node = _iri(agent_iri(agent.id))
     if agent.in_registry or agent.id == UNKNOWN_AUTHOR_ID:
         return
-    yield node, RDF.type, PROV.Agent
-    yield node, RDF.type, FOAF.Person if agent.kind == "person" else ORG.Organization
-    yield node, SKOS.notation, Literal(agent.id)
-    yield node, SKOS.prefLabel, Literal(agent.label)
-    yield node, CKG.inRegistry, Literal(False)
+    yield node, _A, _V.Agent
+    yield node, _A, _V.Person if agent.kind == "person" else _V.Organization
+    yield node, _V.notation, _text(agent.id)
+    yield node, _V.prefLabel, _text(agent.label)
+    yield node, _V.inRegistry, _FALSE
     if agent.kind != "person":
-        yield node, CKG.organisationType, ORGANISATION_TYPES.get(agent.organisation_type or "", CKG.OtherOrganisation)
+        yield node, _V.organisationType, _NT_ORGANISATION_TYPES.get(agent.organisation_type or "", _V.OtherOrganisation)
     if agent.member_of:
-        yield node, ORG.memberOf, agent_iri(agent.member_of)
+        yield node, _V.memberOf, _iri(agent_iri(agent.member_of))
     if agent.role_title:
-        yield node, SDO.jobTitle, Literal(agent.role_title)
+        yield node, _V.jobTitle, _text(agent.role_title)
 
 
-def extraction_triples(extraction: Extraction, knowledge: Knowledge) -> Iterator[Triple]:
-    """All triples for one document's extraction."""
+def _extraction_nt(extraction: Extraction, knowledge: Knowledge) -> Iterator[tuple[str, str, str]]:
+    """All triples for one document's extraction, as N-Triples terms."""
     document = extraction.document
     file = document.file
-    doc = document_iri(file)
-    run = run_iri()
-    yield doc, RDF.type, CKG.Document
-    yield doc, RDF.type, PROV.Entity
-    yield doc, DCTERMS.identifier, Literal(file)
-    yield doc, DCTERMS.title, Literal(document.title or file)
-    yield doc, DCTERMS.format, Literal(document.media_type)
-    yield doc, CKG.text, Literal(document.text)
+    doc = _iri(document_iri(file))
+    run = _iri(run_iri())
+    yield doc, _A, _V.Document
+    yield doc, _A, _V.Entity
+    yield doc, _V.identifier, _text(file)
+    yield doc, _V.title, _text(document.title or file)
+    yield doc, _V.format, _text(document.media_type)
+    yield doc, _V.text, _text(document.text)
     if document.published:
-        yield doc, DCTERMS.issued, _published(document.published)
+        yield doc, _V.issued, _published(document.published)
     if document.language:
-        yield doc, DCTERMS.language, Literal(document.language)
+        yield doc, _V.language, _text(document.language)
     if document.source_note:
-        yield doc, CKG.sourceNote, Literal(document.source_note)
+        yield doc, _V.sourceNote, _text(document.source_note)
     if document.publisher:
         publisher = _resolve_publisher(document.publisher, extraction, knowledge)
         if publisher is not None:
-            yield doc, DCTERMS.publisher, publisher
+            yield doc, _V.publisher, _iri(publisher)
     for agent in extraction.agents.values():
         # The registry (organisations.ttl) is the one description of a registry id, even
         # when the extractor hands back an agent with that id as found in text.
         if agent.id not in knowledge.agents:
-            yield from agent_triples(agent)
-    authors = [m for m in extraction.mentions if m.role == "author"]
-    if not authors:
-        yield doc, DCTERMS.creator, CKG.UnknownAuthor
+            yield from _agent_nt(agent)
+    if not any(m.role == "author" for m in extraction.mentions):
+        yield doc, _V.creator, _V.UnknownAuthor
     for mention in extraction.mentions:
-        yield doc, ROLE_PROPERTIES[mention.role], agent_iri(mention.agent_id)
+        yield doc, _NT_ROLES[mention.role], _iri(agent_iri(mention.agent_id))
     for emergent in extraction.emergent.values():
-        node = proposal_iri(emergent.id)
-        yield node, RDF.type, SKOS.Concept
-        yield node, RDF.type, CKG.Proposal
-        yield node, RDF.type, CKG.EmergentProposal
-        yield node, SKOS.notation, Literal(emergent.id)
-        yield node, SKOS.prefLabel, Literal(emergent.label, lang="en")
-        yield node, CKG.inCodebook, Literal(False)
-    claim_nodes: dict[str, URIRef] = {}
+        node = _iri(proposal_iri(emergent.id))
+        yield node, _A, _V.Concept
+        yield node, _A, _V.Proposal
+        yield node, _A, _V.EmergentProposal
+        yield node, _V.notation, _text(emergent.id)
+        yield node, _V.prefLabel, _text(emergent.label) + "@en"
+        yield node, _V.inCodebook, _FALSE
+    claim_nodes: dict[str, str] = {}
     for claim in extraction.claims:
-        node = claim_iri(file, claim)
+        iri = claim_iri(file, claim)
+        node = _iri(iri)
         claim_nodes[claim.key] = node
-        yield node, RDF.type, SDO.Claim
-        yield node, RDF.type, PROV.Entity
-        yield node, SDO.author, agent_iri(claim.claimant_id)
-        yield node, CKG.claimKind, CLAIM_KINDS[claim.kind]
-        yield node, OA.hasSource, doc
-        yield node, OA.hasSelector, URIRef(f"{node}/selector")
-        yield from _selector(URIRef(f"{node}/selector"), claim.span)
-        yield node, CKG.confidence, _confidence(claim.confidence)
-        yield node, PROV.wasGeneratedBy, run
+        selector = _iri(f"{iri}/selector")
+        yield node, _A, _V.Claim
+        yield node, _A, _V.Entity
+        yield node, _V.author, _iri(agent_iri(claim.claimant_id))
+        yield node, _V.claimKind, _NT_CLAIM_KINDS[claim.kind]
+        yield node, _V.hasSource, doc
+        yield node, _V.hasSelector, selector
+        yield from _selector(selector, claim.span)
+        yield node, _V.confidence, _confidence(claim.confidence)
+        yield node, _V.wasGeneratedBy, run
         if claim.proposal_id:
-            yield node, SDO.about, proposal_iri(claim.proposal_id)
+            yield node, _V.about, _iri(proposal_iri(claim.proposal_id))
         if claim.cited_agent_id:
-            yield node, SDO.citation, agent_iri(claim.cited_agent_id)
+            yield node, _V.citation, _iri(agent_iri(claim.cited_agent_id))
         if claim.cited_text:
-            yield node, CKG.citedSourceText, Literal(claim.cited_text)
+            yield node, _V.citedSourceText, _text(claim.cited_text)
         for index, quantity in enumerate(claim.values):
-            value = URIRef(f"{node}/value/{index}")
-            yield node, CKG.quantity, value
-            yield value, RDF.type, SDO.QuantitativeValue
-            if quantity.value is not None:
-                yield value, SDO.value, Literal(Decimal(repr(float(quantity.value))), datatype=XSD.decimal)
-            yield value, SDO.unitText, Literal(quantity.unit)
-            yield value, CKG.valueText, Literal(quantity.text)
+            value = _iri(f"{iri}/value/{index}")
+            yield node, _V.quantity, value
+            yield value, _A, _V.QuantitativeValue
+            number = _decimal(quantity.value) if quantity.value is not None else None
+            if number is not None:
+                yield value, _V.value, number
+            yield value, _V.unitText, _text(quantity.unit)
+            yield value, _V.valueText, _text(quantity.text)
     for statement in extraction.statements:
-        node = statement_iri(file, statement)
-        yield node, RDF.type, CKG.StanceStatement
-        yield node, RDF.type, PROV.Entity
-        yield node, CKG.actor, agent_iri(statement.actor_id)
-        yield node, CKG.proposal, proposal_iri(statement.proposal_id)
-        yield node, CKG.stance, STANCES[statement.stance]
-        yield node, OA.hasSource, doc
-        yield node, OA.hasSelector, URIRef(f"{node}/selector")
-        yield from _selector(URIRef(f"{node}/selector"), statement.span)
-        yield node, CKG.confidence, _confidence(statement.confidence)
-        yield node, PROV.wasGeneratedBy, run
+        iri = statement_iri(file, statement)
+        node = _iri(iri)
+        selector = _iri(f"{iri}/selector")
+        yield node, _A, _V.StanceStatement
+        yield node, _A, _V.Entity
+        yield node, _V.actor, _iri(agent_iri(statement.actor_id))
+        yield node, _V.proposal, _iri(proposal_iri(statement.proposal_id))
+        yield node, _V.stance, _NT_STANCES[statement.stance]
+        yield node, _V.hasSource, doc
+        yield node, _V.hasSelector, selector
+        yield from _selector(selector, statement.span)
+        yield node, _V.confidence, _confidence(statement.confidence)
+        yield node, _V.wasGeneratedBy, run
         for key in statement.evidence:
             if key in claim_nodes:
-                yield node, CKG.evidence, claim_nodes[key]
+                yield node, _V.evidence, claim_nodes[key]
+
+
+def extraction_lines(extraction: Extraction, knowledge: Knowledge) -> list[str]:
+    """One document's extraction as sorted, de-duplicated N-Triples lines (what a build writes)."""
+    return sorted({f"{s} {p} {o} .\n" for s, p, o in _extraction_nt(extraction, knowledge)})
+
+
+def agent_triples(agent: Agent) -> Iterator[Triple]:
+    """Triples for an agent found in text (registry agents come from organisations.ttl)."""
+    yield from _rdflib_triples(f"{s} {p} {o} .\n" for s, p, o in _agent_nt(agent))
+
+
+def extraction_triples(extraction: Extraction, knowledge: Knowledge) -> Iterator[Triple]:
+    """All triples for one document's extraction, as rdflib terms (the same triples as ``extraction_lines``)."""
+    yield from _rdflib_triples(extraction_lines(extraction, knowledge))
+
+
+def _rdflib_triples(lines: Iterable[str]) -> Iterator[Triple]:
+    import pyoxigraph as ox
+
+    for triple in ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+        yield _rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)
+
+
+def _rdflib_term(term) -> Node:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == str(_XSD_STRING) else Literal(term.value, datatype=URIRef(datatype))
 
 
 def _resolve_publisher(publisher: str, extraction: Extraction, knowledge: Knowledge) -> URIRef | None:
@@ -247,12 +357,6 @@ def _skolemised_bnodes(graph: Graph) -> Iterator[Triple]:
 
 
 # --- writing and reading -----------------------------------------------------------
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-# Characters N-Triples forbids in an IRI: one such IRI would make the whole graph unreadable.
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_XSD_STRING = XSD.string  # rdflib terms of different types never compare equal, so keep a URIRef
-
 
 def nt_term(term: Node) -> str:
     """One term in N-Triples syntax (rdflib's ``n3()`` writes triple-quoted strings, which N-Triples forbids).
