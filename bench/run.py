@@ -17,6 +17,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import random
 import sys
 import threading
@@ -258,6 +259,8 @@ def main(argv: list[str] | None = None) -> dict:
     size = sum(p.stat().st_size for p in corpus.glob("*.txt"))
 
     clock = time.perf_counter()
+    cpu_before = os.times()
+    load_before = os.getloadavg()[0]  # what else this machine is running, before we add to it
     with PeakMemory() as memory:
         if args.profile:
             import cProfile
@@ -268,6 +271,10 @@ def main(argv: list[str] | None = None) -> dict:
         else:
             summary = build(corpus, out, jobs=args.jobs, validate=not args.no_validate)
     total = time.perf_counter() - clock
+    cpu_after = os.times()
+    # CPU seconds do not depend on what else the machine runs: a fairer speed on a shared box.
+    worker_cpu = (cpu_after.children_user + cpu_after.children_system) - (cpu_before.children_user + cpu_before.children_system)
+    parent_cpu = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
     megabytes = size / 1e6
     result: dict = {
         "documents": summary.documents,
@@ -281,6 +288,8 @@ def main(argv: list[str] | None = None) -> dict:
         "documents_per_second": round(summary.documents / total, 1),
         "megabytes_per_second": round(megabytes / total, 3),
         "extract_megabytes_per_second_per_job": round(megabytes / summary.seconds["extract"] / args.jobs, 3),
+        "cpu_seconds": {"parent": round(parent_cpu, 1), "workers": round(worker_cpu, 1)},
+        "load_average_before": round(load_before, 2),
         "peak_rss_megabytes": round(memory.peak / 1e6),
         "validation": summary.validation,
         "failed_files": sum(1 for o in summary.outcomes if o.status == "failed"),

@@ -1,8 +1,7 @@
 """The graph in a notebook: ``carekg.load(path)`` and pandas tables.
 
->>> import tempfile, carekg
->>> from pathlib import Path
->>> path = example_graph(Path(tempfile.mkdtemp()) / "example.ttl")
+>>> import carekg
+>>> path = example_graph()   # a two-document graph of invented organisations, in a temporary folder
 >>> kg = carekg.load(path)
 >>> supporters = kg.query("supporters", proposal="raise-care-leaving-age")
 >>> supporters[["organisation", "quote"]].values.tolist()
@@ -47,7 +46,8 @@ class CareGraph:
         Canned queries convert values by their declared parameter types (a
         codebook id becomes the proposal's IRI); in inline SPARQL a value is a
         plain literal unless written ``"<iri>"``, and carekg's prefixes are
-        predeclared. Numbers come back as numbers.
+        predeclared (pyoxigraph binds only variables the query SELECTs).
+        Numbers come back as numbers.
 
         >>> kg = load(example_graph())
         >>> kg.query("consensus")[["proposal_id", "supporters"]].values.tolist()
@@ -176,6 +176,8 @@ def example_graph(path: Path | str | None = None) -> Path:
     Council supports both codebook proposals. Returns the path written
     (a cached temporary file when ``path`` is None).
     """
+    import atexit
+    import shutil
     import tempfile
 
     from .graph import extraction_triples, ontology_triples, write_graph
@@ -186,7 +188,9 @@ def example_graph(path: Path | str | None = None) -> Path:
     if path is None:
         if _example_path is not None and _example_path.is_file():
             return _example_path
-        _example_path = path = Path(tempfile.mkdtemp(prefix="carekg-example-")) / "graph.ttl"
+        folder = tempfile.mkdtemp(prefix="carekg-example-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _example_path = path = Path(folder) / "graph.ttl"
     path = Path(path)
 
     def span(text: str, phrase: str) -> Span:

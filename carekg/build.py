@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -161,6 +162,50 @@ def _extract_all(documents: list[Document], jobs: int, progress: Progress | None
         raise CareKGError(f"a worker process died during extraction (out of memory?); try fewer --jobs ({exc})") from exc
 
 
+@dataclass
+class _Extracted:
+    """What the parent keeps of the extraction: everything but the documents' own triples (spooled)."""
+
+    header: list[bytes]  # ontology, codebook, registry and run, sorted
+    shared: list[bytes]  # lines several documents may produce, each once
+    sample: list[tuple[bytes, tuple[bytes, ...]]]  # candidate documents for the SHACL sample
+
+
+# Documents kept as SHACL-sample candidates: about this many, evenly spread.
+SAMPLE_CANDIDATES = 400
+
+
+def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, summary: BuildSummary) -> _Extracted:
+    """Extract every document, append each one's own triples to ``spool`` in file order; count into ``summary``."""
+    header = [line.encode("utf-8") for line in to_ntriples_lines([*ontology_triples(), *run_triples()])]
+    seen: set[bytes] = set(header)
+    extracted = _Extracted(header, [], [])
+    stride = max(1, len(corpus.documents) // SAMPLE_CANDIDATES)
+    agents: set[str] = set()
+    own_triples = 0
+    with spool.open("wb") as stream:
+        for index, result in enumerate(_extract_all(corpus.documents, jobs, progress)):
+            if result.error:
+                corpus.note(result.file, "failed", result.error)
+                continue
+            stream.write(result.own)
+            own_triples += result.own.count(b"\n")
+            for line in result.shared:
+                if line not in seen:
+                    seen.add(line)
+                    extracted.shared.append(line)
+            if index % stride == 0:
+                extracted.sample.append((result.own, result.shared))
+            agents |= result.agents
+            summary.documents += 1
+            summary.statements += result.statements
+            summary.claims += result.claims
+    summary.organisations = len(agents)
+    summary.outcomes = sorted(corpus.outcomes.values(), key=lambda o: o.file)
+    summary.triples = len(header) + len(extracted.shared) + own_triples
+    return extracted
+
+
 def build(
     source: Path | str,
     out: Path | str,
@@ -186,63 +231,49 @@ def build(
         load_knowledge()  # parsed once here; forked workers inherit the cache
         corpus = read_corpus(source, max_bytes=max_bytes, exclude=[out])
 
-    with stages("extract"):
-        header = [line.encode("utf-8") for line in to_ntriples_lines([*ontology_triples(), *run_triples()])]
-        seen: set[bytes] = set(header)
-        shared: list[bytes] = []  # lines several documents may produce, each kept once
-        own: list[bytes] = []  # one sorted blob per document, in document order
-        sample_source: list[tuple[bytes, tuple[bytes, ...]]] = []  # references, for the SHACL sample
-        agents: set[str] = set()
-        for result in _extract_all(corpus.documents, jobs, progress):
-            if result.error:
-                corpus.note(result.file, "failed", result.error)
-                continue
-            own.append(result.own)
-            for line in result.shared:
-                if line not in seen:
-                    seen.add(line)
-                    shared.append(line)
-            sample_source.append((result.own, result.shared))
-            agents |= result.agents
-            summary.documents += 1
-            summary.statements += result.statements
-            summary.claims += result.claims
-        del seen
-        summary.organisations = len(agents)
-        summary.outcomes = sorted(corpus.outcomes.values(), key=lambda o: o.file)
-        summary.triples = len(header) + len(shared) + sum(blob.count(b"\n") for blob in own)
+    out.mkdir(parents=True, exist_ok=True)
+    checking: _Validation | None = None
+    try:
+        # Documents' N-Triples go to a scratch file as they arrive (in file order), so
+        # the parent never holds the whole graph as text: the store and Turtle read it.
+        with tempfile.TemporaryDirectory(prefix=".carekg-build-", dir=out) as scratch:
+            spool = Path(scratch) / "documents.nt"
+            with stages("extract"):
+                extracted = _extract_corpus(corpus, jobs, progress, spool, summary)
+                corpus.documents.clear()  # their text is in the spool now; free it before the store grows
 
-    # SHACL runs on a second core while this one writes Turtle, CSVs and views.
-    checking = None
-    if validate:
-        with stages("validate"):
-            checking = _Validation(header, sample_source, summary.triples, background=jobs > 1)
-    del sample_source
+            # SHACL runs on a second core while this one writes Turtle, CSVs and views.
+            if validate:
+                with stages("validate"):
+                    checking = _Validation(extracted.header, extracted.sample, summary.triples, summary.documents,
+                                           background=jobs > 1)
 
-    with stages("graph"):
-        # A canonical N-Triples text without sorting millions of lines: the ontology
-        # and the shared lines sorted, then each document's sorted block in file order.
-        # Same inputs, same bytes, whatever the number of workers.
-        shared.sort()
-        ntriples = b"".join([*header, *shared, *own])
-        del own, shared
-        store = _store_from_ntriples(ntriples)
+            with stages("graph"):
+                # A canonical N-Triples text without sorting millions of lines: the ontology
+                # and the shared lines sorted, then each document's sorted block in file order.
+                # Same inputs, same bytes, whatever the number of workers.
+                head = b"".join([*extracted.header, *sorted(extracted.shared)])
+                del extracted
+                store = _store_from_ntriples(head, spool)
 
-    with stages("serialise"):
-        outputs: dict[str, bytes] = {"graph.ttl": serialise_turtle(ntriples)}
-        del ntriples
+            with stages("serialise"):
+                outputs: dict[str, bytes] = {"graph.ttl": serialise_turtle([head, spool])}
+                del head
 
-    with stages("export"):
-        for kind in EXPORT_KINDS:
-            columns, rows = export_rows(store, kind)
-            outputs[f"{kind}.csv"] = csv_bytes(columns, rows)
-    with stages("views"):
-        outputs.update(build_views(store))
-    del store
+        with stages("export"):
+            for kind in EXPORT_KINDS:
+                columns, rows = export_rows(store, kind)
+                outputs[f"{kind}.csv"] = csv_bytes(columns, rows)
+        with stages("views"):
+            outputs.update(build_views(store))
+        del store
 
-    if checking is not None:
-        with stages("validate"):  # only the wait, when it ran in the background
-            summary.validation = checking.result()
+        if checking is not None:
+            with stages("validate"):  # only the wait, when it ran in the background
+                summary.validation = checking.result()
+    finally:
+        if checking is not None:
+            checking.close()  # a failed build must not leave a validating process behind
 
     outputs["build-report.json"] = _report(summary)
     with stages("write"):
@@ -296,11 +327,16 @@ def write_outputs(out: Path, outputs: dict[str, bytes]) -> dict[str, Path]:
     return {final.name: final for _, final in staged}
 
 
-def _store_from_ntriples(ntriples: bytes):
+def _store_from_ntriples(*parts: bytes | Path):
+    """An in-memory pyoxigraph store of N-Triples given as bytes or files (the exports and views query it)."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    for part in parts:
+        if isinstance(part, Path):
+            store.bulk_load(path=str(part), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
@@ -314,15 +350,15 @@ class _Validation:
     GRAPH`` checks a whole large graph when that is wanted.
     """
 
-    def __init__(self, header: list[bytes], documents: list[tuple[bytes, tuple[bytes, ...]]], triples: int,
-                 background: bool):
-        if triples <= VALIDATE_MAX_TRIPLES:
-            chosen, self.label = documents, "whole graph"
+    def __init__(self, header: list[bytes], candidates: list[tuple[bytes, tuple[bytes, ...]]], triples: int,
+                 documents: int, background: bool):
+        if triples <= VALIDATE_MAX_TRIPLES and len(candidates) == documents:
+            chosen, self.label = candidates, "whole graph"
         else:
-            per_document = max(1, (triples - len(header)) // max(1, len(documents)))
+            per_document = max(1, (triples - len(header)) // max(1, documents))
             wanted = max(1, (VALIDATE_MAX_TRIPLES - len(header)) // per_document)
-            chosen = documents[::max(1, -(-len(documents) // wanted))]
-            self.label = f"sample of {len(chosen):,} of {len(documents):,} documents; carekg validate checks all"
+            chosen = candidates[::max(1, -(-len(candidates) // wanted))]
+            self.label = f"sample of {len(chosen):,} of {documents:,} documents; carekg validate checks all"
         sample = set(header)
         for own, shared in chosen:
             sample.update(split_lines(own))
@@ -341,15 +377,14 @@ class _Validation:
                 self._violations = self._future.result()
             except BrokenProcessPool:
                 return "not run (the validating process died)"
-            finally:
-                self._pool.shutdown()
         if self._violations:
             return f"{self._violations} SHACL violation(s) ({self.label}); run carekg validate"
         return f"conforms ({self.label})"
 
-    def __del__(self) -> None:  # a build that failed before result(): do not leave the process behind
-        if getattr(self, "_pool", None) is not None:
+    def close(self) -> None:
+        if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
 
 def _count_violations(ntriples: str) -> int:

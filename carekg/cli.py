@@ -212,7 +212,7 @@ def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...],
 @click.option("-f", "--format", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "csv", "tsv", "json"]), help="Output format.")
 @click.option("--store", default="auto", show_default=True, type=click.Choice(["auto", "rdflib", "oxigraph"]),
-              help="Query engine; auto picks pyoxigraph for graph files over 5 MB.")
+              help="Query engine; auto picks pyoxigraph for graph files over 2 MB.")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters and exit.")
 def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, list_queries: bool) -> None:
     """Ask GRAPH a read-only SPARQL question and print the answer.

@@ -158,12 +158,15 @@ def _confidence(value: float) -> str:
 
 
 def _decimal(value: float) -> str | None:
-    """An xsd:decimal lexical form (never exponent notation, which xsd:decimal forbids); None for inf/NaN."""
+    """The canonical xsd:decimal form (XSD 1.1: "48", "0.5", no exponent); None for inf/NaN.
+
+    Canonical, because SPARQL's STR() returns the lexical form as stored in
+    rdflib but canonicalised in pyoxigraph; both must print the same values.
+    """
     number = Decimal(repr(float(value)))
     if not number.is_finite():
         return None
-    text = format(number, "f")
-    return _typed(text if "." in text else text + ".0", _DECIMAL)
+    return _typed(format(number.normalize(), "f"), _DECIMAL)
 
 
 def _selector(node: str, span: Span) -> Iterator[tuple[str, str, str]]:
@@ -427,15 +430,28 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def serialise_turtle(ntriples: list[str] | bytes) -> bytes:
-    """Turtle from sorted N-Triples (lines, or their UTF-8 text), written by pyoxigraph with carekg's prefixes.
+def serialise_turtle(ntriples: list[str] | bytes | list[bytes | Path]) -> bytes:
+    """Turtle from sorted N-Triples, written by pyoxigraph with carekg's prefixes.
 
-    pyoxigraph keeps the input order, so sorted input gives the same bytes every time.
+    ``ntriples`` is a list of lines, their UTF-8 text, or a list of parts (UTF-8
+    text or N-Triples files) read one after another. pyoxigraph keeps the input
+    order, so sorted input gives the same bytes every time.
     """
+    import itertools
+
     import pyoxigraph as ox
 
-    data = ntriples if isinstance(ntriples, bytes) else "".join(ntriples).encode("utf-8")
-    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    if isinstance(ntriples, bytes):
+        parts: list[bytes | Path] = [ntriples]
+    elif ntriples and all(isinstance(part, str) for part in ntriples):
+        parts = ["".join(ntriples).encode("utf-8")]  # type: ignore[arg-type]
+    else:
+        parts = list(ntriples)  # type: ignore[arg-type]
+    triples = itertools.chain.from_iterable(
+        ox.parse(path=str(part), format=ox.RdfFormat.N_TRIPLES) if isinstance(part, Path)
+        else ox.parse(part, format=ox.RdfFormat.N_TRIPLES)
+        for part in parts
+    )
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 

@@ -55,14 +55,38 @@ def _python(term: Any) -> Any:
     """An rdflib or pyoxigraph term as a plain Python value (IRIs as strings)."""
     if term is None:
         return None
+    if ox is not None:  # pyoxigraph terms first: they come by the hundred thousand from large graphs
+        if isinstance(term, ox.NamedNode):
+            return term.value
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return term.value
+            convert = _OX_FAST.get(term.datatype.value)
+            if convert is not None:
+                try:
+                    return convert(term.value)
+                except (ValueError, KeyError):  # an ill-typed literal: let rdflib decide, as for its own terms
+                    pass
+            return _python(Literal(term.value, datatype=URIRef(term.datatype.value)))
     if isinstance(term, Literal):
         value = term.toPython()
         return float(value) if isinstance(value, Decimal) else (str(value) if isinstance(value, Literal) else value)
     if isinstance(term, Identifier):
         return str(term)
-    if ox is not None and isinstance(term, ox.Literal):
-        return _python(Literal(term.value, lang=term.language, datatype=None if term.language else URIRef(term.datatype.value)))
     return getattr(term, "value", str(term))
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# The common datatypes converted directly, as rdflib's toPython would: building an rdflib Literal per
+# pyoxigraph term took three quarters of a 25k-row query's time.
+_OX_FAST = {
+    _XSD + "string": str,
+    _XSD + "integer": int,
+    _XSD + "decimal": float,
+    _XSD + "double": float,
+    _XSD + "boolean": lambda text: _BOOLEANS[text],
+}
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 def _to_rdflib(value: Any) -> Identifier:
@@ -171,4 +195,4 @@ def _prepared(query: str, prefixes: tuple[tuple[str, str], ...]) -> Any:
 
 def _triple_rows(triples: Any) -> tuple[list[str], list[Row]]:
     columns = ["subject", "predicate", "object"]
-    return columns, [dict(zip(columns, (_python(term) for term in triple))) for triple in triples]
+    return columns, [dict(zip(columns, (_python(term) for term in triple), strict=True)) for triple in triples]

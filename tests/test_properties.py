@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from carekg.model import Document
 
 from .test_loaders import docx_bytes, text_pdf
 
-CI = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CI-sized by default; CAREKG_FUZZ_EXAMPLES=5000 pytest tests/test_properties.py hunts longer.
+CI = settings(max_examples=int(os.environ.get("CAREKG_FUZZ_EXAMPLES", "150")), deadline=None,
+              suppress_health_check=[HealthCheck.too_slow])
 
 # --- the extractor -------------------------------------------------------------------
 
