@@ -343,7 +343,9 @@ def read_manifest(source: Path, corpus: Corpus) -> dict[str, dict[str, str | Non
         if len(values) > len(columns):
             corpus.note(MANIFEST_NAME, "failed", f"row {number} has {len(values)} fields for {len(columns)} columns")
             continue
-        row = {column: _clean(value) for column, value in zip(columns, values) if column in MANIFEST_COLUMNS}
+        # A short row (trailing fields left off) is fine: zip stops at its end.
+        row = {column: _clean(value)
+               for column, value in zip(columns, values, strict=False) if column in MANIFEST_COLUMNS}
         file = row.get("file")
         if not file:
             corpus.note(MANIFEST_NAME, "failed", f"row {number} has no file name")

@@ -54,7 +54,7 @@ class PushResult:
 def _check_endpoint(endpoint: str) -> urllib.parse.SplitResult:
     try:
         parts = urllib.parse.urlsplit(endpoint)
-        parts.port  # raises ValueError on a port that is not a number
+        _ = parts.port  # raises ValueError on a port that is not a number
     except ValueError as exc:
         raise PushError(f"bad endpoint URL '{endpoint}': {exc}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
