@@ -41,3 +41,7 @@ class NetworkError(CareKGError):
 
 class EvaluationError(CareKGError):
     """Gold files are missing or malformed."""
+
+
+class PushError(CareKGError):
+    """A graph cannot be sent: bad endpoint or graph IRI, unreachable server, or an HTTP error."""

@@ -31,7 +31,7 @@ from pathlib import Path
 from carekg.errors import EvaluationError
 from carekg.extract.text import fold_key, slugify
 from carekg.knowledge import Knowledge
-from carekg.model import UNKNOWN_AUTHOR_ID, Extraction
+from carekg.model import UNKNOWN_AUTHOR_ID
 
 __all__ = ["Gold", "Score", "Evaluation", "load_gold", "evaluate", "format_evaluation",
            "evaluate_graph_file", "seed_evaluation", "STATEMENT_COLUMNS", "CLAIM_COLUMNS", "ORGANISATION_COLUMNS"]

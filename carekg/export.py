@@ -23,6 +23,8 @@ def export_rows(source: Source, kind: str) -> tuple[list[str], list[Row]]:
     if kind not in EXPORT_KINDS:
         raise CareKGError(f"unknown export '{kind}'; choose one of {', '.join(EXPORT_KINDS)}")
     columns, rows = select(source, query_text(f"export-{kind}"))
+    if kind == "claims":
+        _fill_values(source, rows)
     for row in rows:
         for column in INTEGER_COLUMNS:
             if row.get(column) is not None:
@@ -31,6 +33,17 @@ def export_rows(source: Source, kind: str) -> tuple[list[str], list[Row]]:
             if value is None:
                 row[column] = ""
     return columns, rows
+
+
+def _fill_values(source: Source, rows: list[Row]) -> None:
+    """Each claim's quantities as "48 percent; falling", in the order the text states them."""
+    stated: dict[str, list[tuple[int, str]]] = {}
+    for value in select(source, query_text("export-claim-values"))[1]:
+        index = int(str(value["quantity"]).rsplit("/", 1)[1])  # …/value/<index>, minted in text order
+        text = f"{value['number']} {value['unit']}" if value["number"] else str(value["unit"])
+        stated.setdefault(value["claim_id"], []).append((index, text))
+    for row in rows:
+        row["values"] = "; ".join(text for _, text in sorted(stated.get(row["claim_id"], [])))
 
 
 def all_exports(source: Source) -> dict[str, list[Row]]:

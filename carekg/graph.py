@@ -169,6 +169,16 @@ def _decimal(value: float) -> str | None:
     return _typed(format(number.normalize(), "f"), _DECIMAL)
 
 
+def _anchored(node: str, selector: str, doc: str, run: str, span: Span, confidence: float) -> Iterator[tuple[str, str, str]]:
+    """What every statement and claim shares: provenance, its passage, its confidence."""
+    yield node, _A, _V.Entity
+    yield node, _V.hasSource, doc
+    yield node, _V.hasSelector, selector
+    yield from _selector(selector, span)
+    yield node, _V.confidence, _confidence(confidence)
+    yield node, _V.wasGeneratedBy, run
+
+
 def _selector(node: str, span: Span) -> Iterator[tuple[str, str, str]]:
     yield node, _A, _V.TextPositionSelector
     yield node, _A, _V.TextQuoteSelector
@@ -240,14 +250,9 @@ def _extraction_nt(extraction: Extraction, knowledge: Knowledge) -> Iterator[tup
         claim_nodes[claim.key] = node
         selector = _iri(f"{iri}/selector")
         yield node, _A, _V.Claim
-        yield node, _A, _V.Entity
         yield node, _V.author, _iri(agent_iri(claim.claimant_id))
         yield node, _V.claimKind, _NT_CLAIM_KINDS[claim.kind]
-        yield node, _V.hasSource, doc
-        yield node, _V.hasSelector, selector
-        yield from _selector(selector, claim.span)
-        yield node, _V.confidence, _confidence(claim.confidence)
-        yield node, _V.wasGeneratedBy, run
+        yield from _anchored(node, selector, doc, run, claim.span, claim.confidence)
         if claim.proposal_id:
             yield node, _V.about, _iri(proposal_iri(claim.proposal_id))
         if claim.cited_agent_id:
@@ -268,15 +273,10 @@ def _extraction_nt(extraction: Extraction, knowledge: Knowledge) -> Iterator[tup
         node = _iri(iri)
         selector = _iri(f"{iri}/selector")
         yield node, _A, _V.StanceStatement
-        yield node, _A, _V.Entity
         yield node, _V.actor, _iri(agent_iri(statement.actor_id))
         yield node, _V.proposal, _iri(proposal_iri(statement.proposal_id))
         yield node, _V.stance, _NT_STANCES[statement.stance]
-        yield node, _V.hasSource, doc
-        yield node, _V.hasSelector, selector
-        yield from _selector(selector, statement.span)
-        yield node, _V.confidence, _confidence(statement.confidence)
-        yield node, _V.wasGeneratedBy, run
+        yield from _anchored(node, selector, doc, run, statement.span, statement.confidence)
         for key in statement.evidence:
             if key in claim_nodes:
                 yield node, _V.evidence, claim_nodes[key]

@@ -38,7 +38,7 @@ from carekg.namespace import AG, CKG, FOAF, ORG, RDF, RDFS, SDO, SKOS, bind_pref
 
 __all__ = [
     "Theme", "Proposal", "RegisteredAgent", "Knowledge", "ONTOLOGY_FILES", "SHAPES_FILE",
-    "ontology_dir", "ontology_graph", "shapes_graph", "load_knowledge", "validate_graph", "clear_cache",
+    "ontology_dir", "ontology_graph", "shapes_graph", "load_knowledge", "clear_cache",
 ]
 
 ONTOLOGY_FILES = ("carekg.ttl", "codebook.ttl", "organisations.ttl")

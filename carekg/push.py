@@ -24,16 +24,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CareKGError
+from .errors import PushError
 
 __all__ = ["CONTENT_TYPES", "PushError", "PushResult", "graph_store_url", "push_graph"]
 
 CONTENT_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
-
-
-class PushError(CareKGError):
-    """A graph cannot be sent: bad endpoint or graph IRI, unreachable server, or an HTTP error."""
 
 
 @dataclass(frozen=True)

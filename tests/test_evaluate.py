@@ -8,10 +8,9 @@ import pytest
 
 from carekg.errors import EvaluationError
 from carekg.evaluate import (
-    CLAIM_COLUMNS, ORGANISATION_COLUMNS, STATEMENT_COLUMNS, Gold, evaluate, format_evaluation, load_gold,
+    Gold, evaluate, format_evaluation, load_gold,
 )
 from carekg.knowledge import load_knowledge
-from carekg.model import Agent, Claim, Document, Extraction, Mention, Quantity, Span, Statement
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 

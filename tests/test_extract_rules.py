@@ -575,3 +575,13 @@ def test_deserve_does_not_carry_the_previous_topic(knowledge):
 ])
 def test_names_with_possessives_and_school(knowledge, text, slug):
     assert slug in run(knowledge, text).agents
+
+
+@pytest.mark.parametrize("text", [
+    "Care Review calls for a statutory duty to support parents after removal.",
+    "Fostering Network said it backed raising the care leaving age.",
+])
+def test_a_known_organisation_before_a_speech_verb_is_not_a_person(knowledge, text):
+    ex = run(knowledge, text, publisher=None)
+    assert not [a for a in ex.agents.values() if a.kind == "person"]
+    assert all(ex.agents[s.actor_id].in_registry for s in ex.statements)

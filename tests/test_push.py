@@ -21,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from carekg.cli import cli
-from carekg.push import PushError, graph_store_url, push_graph
+from carekg.errors import PushError
+from carekg.push import graph_store_url, push_graph
 from carekg.sparql import query_text
 
 GRAPH_IRI = "https://w3id.org/carekg/graph/seeds"

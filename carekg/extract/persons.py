@@ -59,7 +59,12 @@ def ensure_agent(index: AgentIndex, agents: dict[str, Agent], agent_id: str) -> 
 # -- persons -------------------------------------------------------------------
 def add_person(actors: Actors, index: AgentIndex, name: str, role: str | None, org: str | None) -> str:
     reg = index.resolve(name)
-    if reg and index.knowledge.is_person(reg):
+    if reg and not index.knowledge.is_person(reg):
+        # A capitalised two-word name before "calls for"/"said" can be a known
+        # organisation ("Care Review"): it speaks as itself, never as a person.
+        ensure_agent(index, actors.agents, reg)
+        return reg
+    if reg:
         ensure_agent(index, actors.agents, reg)
         actors.persons[fold_key(name)] = reg
         actors.persons[fold_key(name.split()[-1])] = reg
