@@ -585,3 +585,23 @@ def test_a_known_organisation_before_a_speech_verb_is_not_a_person(knowledge, te
     ex = run(knowledge, text, publisher=None)
     assert not [a for a in ex.agents.values() if a.kind == "person"]
     assert all(ex.agents[s.actor_id].in_registry for s in ex.statements)
+
+
+def test_the_head_noun_refers_back_to_the_named_organisation(knowledge):
+    # "The Alliance supports …" after "the Northfield Carers Alliance" is that organisation speaking
+    text = ("The Northfield Carers Alliance speaks for 300 families. "
+            "The Alliance supports a national cap on the hourly rates charged by staffing agencies for social workers.")
+    ex = run(knowledge, text, publisher=None)
+    assert ("northfield-carers-alliance", "regulate-agency-social-work", "support") in stances(ex)
+
+
+def test_the_author_named_in_the_third_person_holds_the_position(knowledge):
+    text = "The Harbour Families Trust backs a weekly allowance for kinship carers in every council area."
+    ex = run(knowledge, text, publisher="Harbour Families Trust")
+    assert ("harbour-families-trust", "kinship-allowance", "support") in stances(ex)
+
+
+def test_a_third_party_warning_against_an_absence_supports_the_thing(knowledge):
+    text = "The Riverside Foster Network warned against placing teenagers in supported lodgings with no care."
+    found = stances(run(knowledge, text))
+    assert ("riverside-foster-network", "care-for-all-under-18", "oppose") not in found

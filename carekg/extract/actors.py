@@ -193,7 +193,7 @@ class AgentIndex:
                     if abbr:
                         local.setdefault(abbr, agent_id)
                         busy.add(end + 1)
-                    hits.append(_hit(agent_id, doc, start, end, line_index, line_start))
+                    hits.append(hit_at(agent_id, doc, start, end, line_index, line_start))
                     busy.update(range(start, end))
                     i = end
                     continue
@@ -201,7 +201,7 @@ class AgentIndex:
         if local:  # later uses of an acronym the text introduced: "(NKC)" … "NKC said"
             for k, low in enumerate(lowers):
                 if k not in busy and doc[k].text in local and doc[k].text.isupper():
-                    hits.append(_hit(local[doc[k].text], doc, k, k + 1, line_index, line_start))
+                    hits.append(hit_at(local[doc[k].text], doc, k, k + 1, line_index, line_start))
         return sorted(hits, key=lambda h: h.start)
 
     @staticmethod
@@ -246,11 +246,11 @@ def _longest(found: list[tuple[int, int, str]], doc: Doc, line_index: int, line_
         if busy.intersection(range(start, end)):
             continue
         busy.update(range(start, end))
-        hits.append(_hit(agent_id, doc, start, end, line_index, line_start))
+        hits.append(hit_at(agent_id, doc, start, end, line_index, line_start))
     return sorted(hits, key=lambda h: h.start)
 
 
-def _hit(agent_id: str, doc: Doc, start: int, end: int, line_index: int, line_start: int) -> Hit:
+def hit_at(agent_id: str, doc: Doc, start: int, end: int, line_index: int, line_start: int) -> Hit:
     span = doc[start:end]
     return Hit(agent_id, line_index, start, end, line_start + span.start_char, line_start + span.end_char)
 

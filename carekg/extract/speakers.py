@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Doc
 
-from carekg.extract.actors import RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit, person_name_at
+from carekg.extract.actors import ORG_HEADS, RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit, hit_at, person_name_at
 from carekg.extract.persons import Actors, ensure_agent, find_persons, recover_author, registry_agent
 from carekg.extract.sentences import Line, Sent
 from carekg.extract.text import fold_key, slugify
@@ -76,9 +76,41 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     actors.author_id = author or UNKNOWN_AUTHOR_ID
     if actors.author_id == UNKNOWN_AUTHOR_ID:
         agents[UNKNOWN_AUTHOR_ID] = Agent(UNKNOWN_AUTHOR_ID, "unknown author", kind="unknown")
+    _short_references(lines, actors)
     _assign_speakers(lines, actors, text)
     _roles(lines, actors, text)
     return actors
+
+
+def _short_references(lines: list[Line], actors: Actors) -> None:
+    """"The Forum", "the Trust": once a text has named an organisation, English
+    refers back to it by "the" + its capitalised head noun. Counted as a
+    mention of that organisation when exactly one named organisation (the
+    author included) has that head."""
+    owners: dict[str, set[str]] = {}
+    named = {h.agent_id for line_hits in actors.hits.values() for h in line_hits} | {actors.author_id}
+    for agent_id in named:
+        agent = actors.agents.get(agent_id)
+        if agent is not None and agent.kind == "organisation" and " " in agent.label:
+            head = agent.label.split()[-1]
+            if head.lower() in ORG_HEADS and head[:1].isupper():
+                owners.setdefault(head, set()).add(agent_id)
+    heads = {head: next(iter(ids)) for head, ids in owners.items() if len(ids) == 1}
+    if not heads:
+        return
+    for line in lines:
+        if line.doc is None:
+            continue
+        line_hits = actors.hits.setdefault(line.index, [])
+        busy = {i for h in line_hits for i in range(h.start, h.end)}
+        doc = line.doc
+        for i in range(len(doc) - 1):
+            if doc[i].lower_ == "the" and doc[i + 1].text in heads and not busy.intersection((i, i + 1)):
+                nxt = doc[i + 2] if i + 2 < len(doc) else None
+                if nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha:
+                    continue  # "the Forum Committee": a longer name, not a reference back
+                line_hits.append(hit_at(heads[doc[i + 1].text], doc, i, i + 2, line.index, line.start))
+        line_hits.sort(key=lambda h: h.start)
 
 
 # -- speakers ----------------------------------------------------------------------

@@ -92,6 +92,9 @@ CUES: dict[str, list[str]] = {
         "proposes", "proposed", "has proposed", "plans to", "recommends", "recommended",
         "has recommended", "is introducing", "will introduce", "announced", "intends to",
         "calls for", "called for", "wants to", "has committed to", "pledged",
+        # third-person present and past of backing verbs: "X supports / backs / welcomes Y"
+        "supports", "supported", "backs", "backed", "welcomes", "welcomed", "endorses", "endorsed",
+        "urges", "urged", "calls on", "called on", "wants",
     ],
     "THIRD_OPPOSE": [
         "rejected", "rejects", "turned down", "refused", "has refused", "dropped", "scrapped",
@@ -168,10 +171,12 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
         by["LABEL_DEPRIVE"] = [c for c in cues if c.family == "DEPRIVE" and _overlaps(c, m)]
         third = _third_party(m, by, agent_hits, speakers, doc)
         if third is not None:
-            out.append(Judgement(third[0], m.concept, third[1], 0.75, m))
+            # a speaker named as the subject speaks with its co-speakers (a joint statement)
+            holders = speakers if third[0] in speakers else [third[0]]
+            out.extend(Judgement(a, m.concept, third[1], 0.75, m) for a in holders)
             # the speaker's own verdict on the other's proposal, when explicit:
             # "we reject the government's plans to X", "we welcome its plan to X"
-            mine = _own_verdict(by, third[2])
+            mine = _own_verdict(by, third[2]) if third[0] not in speakers else None
             if mine:
                 out.extend(Judgement(a, m.concept, mine, 0.7, m) for a in speakers)
             continue
@@ -200,15 +205,19 @@ def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
                 ("OPPOSE", "oppose", 3), ("SUPPORT", "support", 3))
     for family, stance, gap in families:
         for c in by[family]:
-            if not (c.end <= m.start and m.start - c.end <= 8):
+            if not (c.end <= m.start and m.start - c.end <= 12):
                 continue
             if gap > 1 and (doc is None or not any(doc[k].norm_ in _SUBJECT_VERBS for k in range(c.start, c.end))):
                 continue
             for start, end, agent_id in agent_hits:
-                if agent_id in speakers or not 0 <= c.start - end <= gap:
+                # the speaker named in the third person ("The Forum supports X",
+                # as submissions and press copy write) holds the position too
+                if not 0 <= c.start - end <= gap:
                     continue
                 if doc is not None and not all(doc[k].lower_ in _AUX for k in range(end, c.start)):
                     continue
+                if stance == "oppose" and _deprived(m, by):
+                    stance = "support"  # "X warned against accommodation with no care" is for care
                 return agent_id, stance, start
     return None
 
@@ -223,18 +232,24 @@ def _own_verdict(by: dict[str, list[Cue]], agent_start: int) -> str | None:
     return None
 
 
+def _deprived(m: ConceptMatch, by: dict[str, list[Cue]]) -> bool:
+    """Whether the match names a loss or absence, so refusing it supports the thing."""
+    return bool(
+        by["LABEL_DEPRIVE"]  # the label names a loss: "cuts to early help"
+        or [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6]
+        or [c for c in by["DEPRIVE"] if c.start >= m.end and c.start - m.end <= 3]
+        # a word of absence between the matched words ("accommodation that
+        # offers no care"): what is refused is the absence of the thing
+        or [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
+    )
+
+
 def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
             ask_context: bool) -> tuple[str | None, float]:
-    deprive_before = [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6] + \
-        [c for c in by["LABEL_DEPRIVE"]]  # the label names a loss: "cuts to early help"
-    deprive_after = [c for c in by["DEPRIVE"] if c.start >= m.end and c.start - m.end <= 3]
-    # a word of absence between the matched words ("accommodation that offers
-    # no care"): what is refused is the absence of the thing
-    deprive_after += [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
     if by["OPPOSE"]:
         cue = min(by["OPPOSE"], key=lambda c: abs(c.start - m.start))
         if cue.end <= m.start:
-            if deprive_before or deprive_after or by["COMPLAINT"]:
+            if _deprived(m, by) or by["COMPLAINT"]:
                 return "support", 0.6
             return "oppose", 0.75
     if by["NEGATION"]:
