@@ -19,10 +19,6 @@ class LoadError(CareKGError):
         self.problem = problem
 
 
-class ManifestError(CareKGError):
-    """A manifest row or column is invalid."""
-
-
 class OntologyError(CareKGError):
     """The ontology files are missing or inconsistent."""
 

@@ -362,14 +362,6 @@ def format_evaluation(ev: Evaluation, per_document: bool = False) -> str:
     return "\n".join(out)
 
 
-# -- rows from extractions ------------------------------------------------------------------
-def format_number(value: float) -> str:
-    """48.0 -> "48", 0.5 -> "0.5", 15e9 -> "15000000000" (no exponent)."""
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def evaluate_graph_file(graph: Path | str, gold_dir: Path | str) -> Evaluation:
     """Score the graph file's exports (the rows ``carekg export`` writes) against gold."""
     from carekg.export import all_exports

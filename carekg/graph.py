@@ -287,11 +287,6 @@ def extraction_lines(extraction: Extraction, knowledge: Knowledge) -> list[str]:
     return sorted({f"{s} {p} {o} .\n" for s, p, o in _extraction_nt(extraction, knowledge)})
 
 
-def agent_triples(agent: Agent) -> Iterator[Triple]:
-    """Triples for an agent found in text (registry agents come from organisations.ttl)."""
-    yield from _rdflib_triples(f"{s} {p} {o} .\n" for s, p, o in _agent_nt(agent))
-
-
 def extraction_triples(extraction: Extraction, knowledge: Knowledge) -> Iterator[Triple]:
     """All triples for one document's extraction, as rdflib terms (the same triples as ``extraction_lines``)."""
     yield from _rdflib_triples(extraction_lines(extraction, knowledge))

@@ -108,26 +108,8 @@ def _to_oxigraph(value: Identifier) -> Any:
 
 
 def select(source: Source, query: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[Row]]:
-    """Run a SELECT query; return its column names and rows of Python values."""
-    bound = {name: _to_rdflib(value) for name, value in (bindings or {}).items()}
-    if isinstance(source, Graph):
-        try:
-            result = source.query(query, initBindings=bound)
-        except Exception as exc:  # rdflib's parser raises pyparsing errors
-            raise QueryError(f"invalid SPARQL: {exc}") from exc
-        if result.type != "SELECT":
-            raise QueryError("only SELECT queries return rows")
-        columns = [str(v) for v in result.vars]
-        return columns, [{c: _python(row[i]) for i, c in enumerate(columns)} for row in result]
-    substitutions = {ox.Variable(name): _to_oxigraph(value) for name, value in bound.items()}
-    try:
-        solutions = source.query(query, substitutions=substitutions)
-    except SyntaxError as exc:
-        raise QueryError(f"invalid SPARQL: {exc}") from exc
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise QueryError("only SELECT queries return rows")
-    columns = [v.value for v in solutions.variables]
-    return columns, [{c: _python(solution[c]) for c in columns} for solution in solutions]
+    """Run a SELECT query (the packaged ones); return its column names and rows of Python values."""
+    return execute(source, query, bindings)
 
 
 def execute(

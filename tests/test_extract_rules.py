@@ -605,3 +605,15 @@ def test_a_third_party_warning_against_an_absence_supports_the_thing(knowledge):
     text = "The Riverside Foster Network warned against placing teenagers in supported lodgings with no care."
     found = stances(run(knowledge, text))
     assert ("riverside-foster-network", "care-for-all-under-18", "oppose") not in found
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("Two-thirds of head teachers reported longer waits.", "head teachers"),
+    ("Most magistrates said hearings were delayed.", "magistrates"),
+])
+def test_a_share_of_any_group_is_a_quantity(text, unit):
+    assert [q.unit for q in quantities(text)] == [unit]
+
+
+def test_a_superlative_is_not_a_share():
+    assert quantities("These are most important reasons to act.") == []

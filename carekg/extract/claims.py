@@ -75,9 +75,12 @@ _COUNT = re.compile(rf"(?<![\w£.-])({_NUM})(?![\w%-])\s+(?:(?:of|more|new|extra
 _BIG = re.compile(r"\b(dozens|hundreds|thousands|millions|tens of thousands|hundreds of thousands) of "
                   r"(?:\w+ )?([a-z][a-z'-]+)", re.I)
 _ONE_IN = re.compile(r"\b(one|1) in (\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+# A proportion of a group: a quantifier, at most one modifier, then a plural
+# head noun (regular "-s" plurals and the common irregular ones), in any domain.
 _MOST = re.compile(r"(?<!the )(?<!\w)(most|majority of|half of|a third of|a quarter of|two-thirds of) "
-                   r"(children|young people|families|parents|councils|local authorities|care leavers|carers|"
-                   r"foster carers|social workers|adopters|kinship carers|women|mothers|babies)\b", re.I)
+                   # "most important reasons" is a superlative, not a share of a group
+                   r"(?!(?:important|likely|vulnerable|significant|common|effective|difficult|serious|recent|"
+                   r"urgent|powerful)\b)((?:[a-z]+ )?(?:[a-z]+[^s\W]s|children|people|women|men))\b", re.I)
 _WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _BIG_VALUE = {"dozens": None, "hundreds": None, "thousands": None, "millions": None}
 # What a count must not be: the text's own parts, time spans, ages.
@@ -172,7 +175,7 @@ def find_claim(sent: Sent) -> ClaimFind | None:
     start, end = sent.start, sent.start + len(text.rstrip())
     asks = bool(cues.get("ASK"))
     # "we know that X": the claim is X, if X itself is no ask
-    for ks, ke in cues.get("KNOW", []):
+    for _, ke in cues.get("KNOW", []):
         clause = doc[ke:sent.span.end]
         if len(clause) >= 8 and not any(ks2 >= ke for ks2, _ in cues.get("ASK", [])):
             first = line.start + doc[ke].idx

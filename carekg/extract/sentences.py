@@ -145,14 +145,6 @@ class Sent:
     def text(self) -> str:
         return self.line.text[self.start - self.line.start:self.end - self.line.start]
 
-    def offset(self, token_i: int) -> int:
-        """Global start offset of the line token ``token_i``."""
-        return self.line.start + self.line.idx[token_i]
-
-    def end_offset(self, token_i: int) -> int:
-        """Global end offset of the line token ``token_i``."""
-        return self.line.start + self.line.idx[token_i] + len(self.line.texts[token_i])
-
 
 @dataclass
 class Line:

@@ -33,14 +33,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 @dataclass(frozen=True)
 class NormText:
-    """``text`` is the normalised string; ``orig`` maps its offsets back."""
+    """``text`` is the normalised string, the same length as ``original``: offsets carry over 1:1."""
 
     text: str
     original: str
-
-    def orig(self, index: int) -> int:
-        """Offset in the original text of normalised offset ``index``."""
-        return max(0, min(index, len(self.original)))
 
 
 def normalise(text: str) -> NormText:
