@@ -28,9 +28,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from carekg.errors import EvaluationError
 from carekg.extract.text import fold_key, slugify
-from carekg.knowledge import Knowledge
+from carekg.knowledge import Knowledge, RegisteredAgent
 from carekg.model import UNKNOWN_AUTHOR_ID
 
 __all__ = ["Gold", "Score", "Evaluation", "load_gold", "evaluate", "format_evaluation",
@@ -43,7 +45,7 @@ CLAIM_COLUMNS = ["document", "claim_id", "claimant_label", "kind", "quote", "sta
 ORGANISATION_COLUMNS = ["document", "organisation_id", "label", "role"]
 
 # Each gold table is the one file of the folder whose name ends in this suffix
-# (tests/gold/seed-statements.csv, tests/heldout/gold/heldout-statements.csv).
+# (tests/gold/seed-statements.csv, tests/devset/gold/dev-statements.csv).
 _GOLD_FILES = {
     "statements": ("statements.csv", ["document", "actor", "proposal", "stance", "explicit", "start",
                                       "end", "evidence"]),
@@ -180,13 +182,38 @@ def _check_offsets(path: Path, number: int, row: dict[str, str]) -> None:
 
 
 # -- matching helpers ----------------------------------------------------------------
-class _Names:
-    """Folded names and aliases of every registry agent, and persons' orgs."""
+def load_scoring_registry(gold_dir: Path | str) -> list[RegisteredAgent]:
+    """Extra names for scoring only: the ``organisations.yaml`` in the gold
+    folder or the folder above it (a hand-coded corpus names actors the
+    project's registry lacks). Never used as extraction knowledge.
+    """
+    gold_dir = Path(gold_dir)
+    for folder in (gold_dir, gold_dir.parent):
+        path = folder / "organisations.yaml"
+        if path.is_file():
+            break
+    else:
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = data.get("organisations", []) if isinstance(data, dict) else []
+        return [RegisteredAgent(str(e["id"]), str(e.get("name") or e["id"]),
+                                tuple(str(a) for a in e.get("aliases") or ()), str(e.get("type") or "other"),
+                                e.get("member_of"), e.get("role"), e.get("succeeded_by"), e.get("change"))
+                for e in entries]
+    except (yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as error:
+        raise EvaluationError(f"{path}: unreadable registry: {error}") from error
 
-    def __init__(self, knowledge: Knowledge):
+
+class _Names:
+    """Folded names and aliases of every registry agent (plus the scoring
+    registry's), and persons' organisations."""
+
+    def __init__(self, knowledge: Knowledge, extra: list[RegisteredAgent] = ()):
         self.knowledge = knowledge
+        self.agents = {**{a.id: a for a in extra}, **knowledge.agents}
         self.keys: dict[str, set[str]] = {}
-        for agent in knowledge.agents.values():
+        for agent in self.agents.values():
             self.keys[agent.id] = {fold_key(n) for n in (agent.name, *agent.aliases)}
 
     def is_agent(self, gold_id: str, label: str, agent_id: str) -> bool:
@@ -200,7 +227,7 @@ class _Names:
             return True
         member = row.get("actor_member_of") or None
         if not member:
-            for agent in self.knowledge.agents.values():
+            for agent in self.agents.values():
                 if agent.type == "person" and self.is_agent(agent.id, row.get("actor_label", ""),
                                                             row.get("actor_id", "")):
                     member = agent.member_of
@@ -225,8 +252,9 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 # -- evaluation ----------------------------------------------------------------------
-def evaluate(predicted: dict[str, list[dict]], gold: Gold, knowledge: Knowledge) -> Evaluation:
-    names = _Names(knowledge)
+def evaluate(predicted: dict[str, list[dict]], gold: Gold, knowledge: Knowledge,
+             extra_names: list[RegisteredAgent] = ()) -> Evaluation:
+    names = _Names(knowledge, extra_names)
     ev = Evaluation()
     docs = sorted({r["document"] for r in gold.statements + gold.claims + gold.organisations}
                   | {r.get("document", "") for rows in predicted.values() for r in rows} - {""})
@@ -369,7 +397,8 @@ def evaluate_graph_file(graph: Path | str, gold_dir: Path | str) -> Evaluation:
     from carekg.sparql import open_store
 
     gold = load_gold(Path(gold_dir))
-    return evaluate(all_exports(open_store(graph)), gold, load_knowledge())
+    extra = load_scoring_registry(gold_files(Path(gold_dir))["statements"].parent)
+    return evaluate(all_exports(open_store(graph)), gold, load_knowledge(), extra)
 
 
 def seed_evaluation(root: Path | None = None) -> Evaluation:

@@ -8,6 +8,7 @@ import pytest
 
 from carekg.errors import EvaluationError
 from carekg.evaluate import (
+    load_scoring_registry,
     Gold, evaluate, format_evaluation, load_gold,
 )
 from carekg.knowledge import load_knowledge
@@ -161,7 +162,7 @@ def test_format_evaluation(knowledge):
 
 
 # -- gold folders named by suffix --------------------------------------------------------------
-HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"
+DEVSET_DIR = Path(__file__).resolve().parent / "devset"
 
 
 def _copy_seed_gold(folder: Path, prefix: str) -> None:
@@ -183,10 +184,41 @@ def test_load_gold_reads_a_gold_subfolder(tmp_path):
     assert load_gold(tmp_path).statements
 
 
-def test_load_gold_heldout_set():
-    g = load_gold(HELDOUT_DIR)
+def test_load_gold_devset():
+    g = load_gold(DEVSET_DIR)
     assert g.statements and g.claims and g.organisations
-    assert load_gold(HELDOUT_DIR / "gold").statements == g.statements
+    assert load_gold(DEVSET_DIR / "gold").statements == g.statements
+
+
+def test_scoring_registry_is_read_beside_or_above_the_gold(tmp_path):
+    _copy_seed_gold(tmp_path / "gold", "x-")
+    assert load_scoring_registry(tmp_path / "gold") == []
+    (tmp_path / "organisations.yaml").write_text(
+        "organisations:\n"
+        "  - {id: nwa, name: North West Alliance, aliases: [NWA], type: other}\n"
+        "  - {id: jo-bell, name: Jo Bell, type: person, member_of: nwa}\n", encoding="utf-8")
+    extra = load_scoring_registry(tmp_path / "gold")
+    assert [(a.id, a.aliases, a.member_of) for a in extra] == [("nwa", ("NWA",), None), ("jo-bell", (), "nwa")]
+
+
+def test_scoring_registry_names_match_but_do_not_become_knowledge(knowledge, tmp_path):
+    (tmp_path / "organisations.yaml").write_text(
+        "organisations:\n"
+        "  - {id: nw-alliance, name: North West Alliance, aliases: [NWA], type: other}\n"
+        "  - {id: jb, name: Jo Bell, type: person, member_of: nw-alliance}\n", encoding="utf-8")
+    extra = load_scoring_registry(tmp_path)
+    g = gold([st("nw-alliance", "kinship-allowance"), st("nw-alliance", "adequate-funding")])
+    predicted = {"statements": [pst("the-nwa", "The NWA", "kinship-allowance"),
+                                pst("jo-bell", "Jo Bell", "adequate-funding")]}
+    assert evaluate(predicted, g, knowledge).statements_strict.f1 == 0.0
+    assert evaluate(predicted, g, knowledge, extra).statements_strict.f1 == 1.0
+    assert "nw-alliance" not in knowledge.agents
+
+
+def test_unreadable_scoring_registry_is_one_error(tmp_path):
+    (tmp_path / "organisations.yaml").write_text("organisations: [{name: no id}]\n", encoding="utf-8")
+    with pytest.raises(EvaluationError, match="unreadable registry"):
+        load_scoring_registry(tmp_path)
 
 
 def test_load_gold_ambiguous(tmp_path):

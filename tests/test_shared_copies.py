@@ -20,6 +20,7 @@ COPIES = (
     ("seeds", "**/*", "seeds"),
     ("codebook", "*.yaml", "ontology"),
     ("gold", "**/*", "tests/gold"),
+    ("devset", "**/*", "tests/devset"),
 )
 
 
