@@ -299,31 +299,103 @@ def _extend_name(doc: Doc, head: int) -> tuple[int, int]:
     return start, end
 
 
+def org_name_at(doc: Doc, start: int, stop: int | None = None) -> int:
+    """End of an organisation's name written from ``start`` in a slot that
+    calls for one ("Director, Defend Digital Me", "the charity Article 39"):
+    capitalised words, numbers and the connectors of names, at most eight
+    tokens, ending on a capitalised word or a number."""
+    stop = len(doc) if stop is None else min(stop, len(doc))
+    end = start
+    k = start
+    while k < stop and k - start < 8:
+        tok = doc[k]
+        if _is_cap(tok) or tok.is_digit and k > start or tok.text in ("'s", "'") and k > start:
+            k += 1
+            if _is_cap(tok) or tok.is_digit:
+                end = k
+        elif tok.lower_ in _CONNECTORS and k > start:
+            k += 1
+        else:
+            break
+    return end
+
+
 def _clean_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip()
     return name[4:] if name.lower().startswith("the ") else name
 
 
 # -- persons -------------------------------------------------------------------
-_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$|^[A-Z][a-z]*[A-Z][a-z]+$|^[A-Z]\.?$")
+_NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$|^[A-Z][a-z]*[A-Z][a-z]+$|^[A-Z]\.?$|^O'[A-Z][a-z]+$")
+# Titles written before a personal name ("Dame Rachel …", "Cllr Jo Bell"): part
+# of the span, not of the name.
+HONORIFICS = frozenset("""
+cllr councillor dame sir dr prof professor lord lady baroness baron mr mrs ms miss rev revd
+""".split())
+# Lower-case particles inside surnames ("Rachel de Souza", "Anna van der Berg").
+NAME_PARTICLES = frozenset("de da di du del della van von der den le la bin ter".split())
+# Capitalised words that are never part of a personal name in running text.
+_NOT_PERSON = frozenset("""
+january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday bill act strategy review report england wales scotland
+britain london greater north south east west northern southern eastern western
+""".split())
+
+
+def _glued(doc: Doc, k: int) -> bool:
+    """Whether token k follows token k-1 with no space ("Sacks-Jones")."""
+    return k > 0 and doc[k].idx == doc[k - 1].idx + len(doc[k - 1].text)
 
 
 def person_name_at(doc: Doc, start: int) -> int:
-    """End of a 2–3 word personal name starting at ``start`` (or ``start``)."""
-    end = start
-    while end < len(doc) and end - start < 3 and _NAME_TOKEN.match(doc[end].text):
-        end += 1
-    if end - start < 2 or doc[start].lower_ in _NOT_NAME or doc[start].lower_ in ROLE_WORDS:
+    """End of a personal name starting at ``start`` (or ``start``): optional
+    honorifics, then two to four name words, with hyphenated parts
+    ("Sacks-Jones") and lower-case particles ("de Souza") inside."""
+    n = len(doc)
+    k = start
+    while k < n and doc[k].lower_.rstrip(".") in HONORIFICS and doc[k].text[:1].isupper():
+        k += 1
+        if k < n and doc[k].text == "." and _glued(doc, k):
+            k += 1
+    honorific = k > start
+    words, j, end = 0, k, k
+    while j < n and words < 4:
+        text = doc[j].text
+        if _NAME_TOKEN.match(text) and text.lower() not in _NOT_PERSON:
+            words += 1
+            j += 1
+            end = j
+            # a hyphenated surname: "Sacks - Jones" with no spaces around the hyphen
+            while j + 1 < n and doc[j].text == "-" and _glued(doc, j) and _glued(doc, j + 1) \
+                    and _NAME_TOKEN.match(doc[j + 1].text):
+                j += 2
+                end = j
+        elif text in NAME_PARTICLES and words >= 1 and j + 1 < n and _NAME_TOKEN.match(doc[j + 1].text):
+            j += 1
+        else:
+            break
+    if words < 2 and not (honorific and words == 1):
         return start
-    if any(doc[k].lower_ in ORG_HEADS or doc[k].lower_ in SPEECH_VERBS for k in range(start, end)):
+    first = doc[k].lower_
+    if first in _NOT_NAME or first in ROLE_WORDS:
+        return start
+    if any(doc[i].lower_ in ORG_HEADS or doc[i].lower_ in SPEECH_VERBS for i in range(k, end)):
         return start
     return end
 
 
 def person_name_before(doc: Doc, end: int) -> int:
-    """Start of a 2–3 word personal name ending at ``end`` (or ``end``)."""
-    for size in (3, 2):
+    """Start of a personal name ending at ``end`` (or ``end``)."""
+    for size in (7, 6, 5, 4, 3, 2):
         start = end - size
         if start >= 0 and person_name_at(doc, start) == end:
             return start
     return end
+
+
+def clean_person_name(name: str) -> str:
+    """A person's name without the titles before it ("Dame Rachel de Souza" -> "Rachel de Souza")."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words = words[1:]
+    return " ".join(words).replace(" - ", "-")

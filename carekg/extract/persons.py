@@ -1,14 +1,23 @@
 """Persons, their roles and organisations, and the author of a text.
 
 English introduces a person who speaks in a few regular ways, each handled
-here: next to a speech verb ("said Jane Doe", "Jane Doe, Director of X,
-said"), at the start of a paragraph ("Jane Doe, chair of X, wrote …"), in a
-sign-off ("Jane Doe, Head of Policy, X") and in a byline ("By Jane Doe",
-"Posted on 4 May by Jane Doe"). A role phrase names the person's job and
-often their organisation: the organisation becomes ``member_of`` and only the
-job is kept as the role title ("Chief Executive of the X Trust" -> "Chief
-Executive", member of the X Trust; "its director" -> the organisation named
-just before).
+here:
+- next to a speech verb: "said Jane Doe", "said chief executive Jane Doe",
+  "Jane Doe said", "Jane Doe, Director of X, said";
+- in apposition to their job or organisation: "Its chief executive, Jane
+  Doe, said", "X's director Jane Doe", "The Commissioner, Dame Jane Doe, has
+  said";
+- at the start of a paragraph ("Jane Doe, chair of X, wrote …");
+- on a line of their own: a round-up's speaker heading ("Jane Doe, Chief
+  Executive, X" above a quotation), a sign-off ("Jane Doe, Head of Policy,
+  X") and a byline ("By Jane Doe", "Posted on 4 May by Jane Doe").
+A role phrase names the person's job and often their organisation: the
+organisation becomes ``member_of`` and only the job is kept as the role
+title ("Chief Executive of the X Trust" -> "Chief Executive", member of the X
+Trust; "its director" -> the organisation named just before). An
+organisation named in such a slot is an organisation even when its name has
+no organisational head noun ("Director, Defend Digital Me"). Once known, a
+person is found again wherever the text names them, by full name or surname.
 
 When the manifest gives no publisher, the author is recovered from the text:
 a self-naming opening ("The X Trust today called on …", "X welcomes …",
@@ -21,8 +30,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from carekg.extract.actors import ORG_HEADS, ROLE_WORDS, SPEECH_VERBS, AgentIndex, Hit, person_name_at, \
-    person_name_before
+from carekg.extract.actors import ORG_HEADS, ROLE_WORDS, SPEECH_VERBS, AgentIndex, Hit, clean_person_name, \
+    hit_at, org_name_at, person_name_at, person_name_before
 from carekg.extract.sentences import Line, Sent
 from carekg.extract.text import fold_key, slugify
 from carekg.model import Agent, Mention, Span
@@ -38,6 +47,10 @@ class Actors:
     hits: dict[int, list[Hit]] = field(default_factory=dict)  # line index -> hits
     speakers: dict[int, list[str]] = field(default_factory=dict)  # sentence index -> actor ids
     persons: dict[str, str] = field(default_factory=dict)  # folded name -> person id
+    # who holds what the text says in its own voice ("we", unattributed asks):
+    # the author, the signatories of a joint text, or nobody (news, round-ups)
+    voice: list[str] = field(default_factory=list)
+    speaker_lines: dict[int, list[str]] = field(default_factory=dict)  # line index -> who it names
 
 
 def registry_agent(index: AgentIndex, agent_id: str) -> Agent:
@@ -58,6 +71,7 @@ def ensure_agent(index: AgentIndex, agents: dict[str, Agent], agent_id: str) -> 
 
 # -- persons -------------------------------------------------------------------
 def add_person(actors: Actors, index: AgentIndex, name: str, role: str | None, org: str | None) -> str:
+    name = clean_person_name(name)
     reg = index.resolve(name)
     if reg and not index.knowledge.is_person(reg):
         # A capitalised two-word name before "calls for"/"said" can be a known
@@ -67,7 +81,7 @@ def add_person(actors: Actors, index: AgentIndex, name: str, role: str | None, o
     if reg:
         ensure_agent(index, actors.agents, reg)
         actors.persons[fold_key(name)] = reg
-        actors.persons[fold_key(name.split()[-1])] = reg
+        actors.persons.setdefault(fold_key(name.split()[-1]), reg)
         return reg
     person_id = slugify(name)
     if org:
@@ -79,98 +93,96 @@ def add_person(actors: Actors, index: AgentIndex, name: str, role: str | None, o
         role = role or old.role_title
     actors.agents[person_id] = Agent(person_id, name, kind="person", member_of=org, role_title=role)
     actors.persons[fold_key(name)] = person_id
-    actors.persons[fold_key(name.split()[-1])] = person_id
+    actors.persons.setdefault(fold_key(name.split()[-1]), person_id)
     return person_id
 
 
-def _is_org(actors: Actors, agent_id: str) -> bool:
+def is_org(actors: Actors, agent_id: str) -> bool:
     return actors.agents.get(agent_id, Agent("", "")).kind == "organisation"
 
 
 # Words that join a job to its organisation: "Director of X", "head of policy at X".
-_ROLE_LINKS = frozenset({"of", "at", "for", "from", "with", "the", ",", "-", "and", "in"})
+_ROLE_LINKS = frozenset({"of", "at", "for", "from", "with", "the", ",", "-", "and", "in", "|"})
 _POSSESSIVES = frozenset({"its", "their"})
 
 
-def _role(line: Line, actors: Actors, start: int, end: int) -> tuple[str | None, str | None]:
+def slot_org(line: Line, actors: Actors, index: AgentIndex, start: int, end: int) -> Hit | None:
+    """An organisation named in tokens [start, end) of a role or speaker
+    slot: a known hit, else the capitalised name there (a slot makes any
+    name an organisation's: "Director, Defend Digital Me")."""
+    doc = line.doc
+    hit = next((h for h in actors.hits.get(line.index, []) if start <= h.start < end and is_org(actors, h.agent_id)),
+               None)
+    if hit is not None or doc is None:
+        return hit
+    k = start
+    while k < end and (doc[k].lower_ in _ROLE_LINKS or not doc[k].text[:1].isupper()):
+        k += 1
+    if k >= end:
+        return None
+    stop = org_name_at(doc, k, end)
+    if stop <= k or person_name_at(doc, k) >= stop:
+        return None
+    name = doc[k:stop].text
+    agent_id = index.resolve(name) or slugify(name[4:] if name.lower().startswith("the ") else name)
+    if agent_id not in actors.agents:
+        if agent_id in index.knowledge.agents:
+            ensure_agent(index, actors.agents, agent_id)
+        else:
+            actors.agents[agent_id] = Agent(agent_id, name[4:] if name.lower().startswith("the ") else name)
+    if not is_org(actors, agent_id):
+        return None
+    found = hit_at(agent_id, doc, k, stop, line.index, line.start)
+    hits = actors.hits.setdefault(line.index, [])
+    if not any(h.start < found.end and found.start < h.end for h in hits):
+        hits.append(found)
+        hits.sort(key=lambda h: h.start)
+    return found
+
+
+def _role(line: Line, actors: Actors, index: AgentIndex, start: int, end: int) -> tuple[str | None, str | None]:
     """(job title, organisation id) of the role phrase in tokens [start, end).
     The organisation named in the phrase is cut off the title (English puts
-    it after "of/at/for": "Chief Executive of the X Trust"); "its/their
-    director" points back to the last organisation named before."""
+    it after "of/at/for": "Chief Executive of the X Trust", or before with a
+    possessive: "X's director"); "its/their director" points back to the
+    last organisation named before."""
     doc = line.doc
     if doc is None or start >= end:
         return None, None
-    org_hit = next((h for h in actors.hits.get(line.index, [])
-                    if start <= h.start < end and _is_org(actors, h.agent_id)), None)
+    org_hit = slot_org(line, actors, index, start, end)
     stop = end
     org = None
     if org_hit is not None:
-        org, stop = org_hit.agent_id, org_hit.start
+        org = org_hit.agent_id
+        if org_hit.start <= start + 1 and org_hit.end < end and doc[org_hit.end].text in ("'s", "'"):
+            start = org_hit.end + 1  # "Ofsted's national director"
+        else:
+            stop = org_hit.start
     elif doc[start].lower_ in _POSSESSIVES:
-        org = _org_before(line, actors, start)
+        org = org_before(line, actors, start)
         start += 1
     while stop > start and doc[stop - 1].lower_ in _ROLE_LINKS:
         stop -= 1
-    while start < stop and doc[start].text in (",", "-", "the"):
+    while start < stop and doc[start].lower_ in (",", "-", "the", "|", "a", "an"):
         start += 1
     title = doc[start:stop].text if stop > start else None
     return title, org
 
 
-def _org_before(line: Line, actors: Actors, token: int) -> str | None:
+def org_before(line: Line, actors: Actors, token: int, lines_back: int = 3) -> str | None:
     """The last organisation named before a token of the line (this line first)."""
-    before = [h for h in actors.hits.get(line.index, []) if h.end <= token and _is_org(actors, h.agent_id)]
+    before = [h for h in actors.hits.get(line.index, []) if h.end <= token and is_org(actors, h.agent_id)]
     if before:
         return before[-1].agent_id
-    for index in range(line.index - 1, max(-1, line.index - 4), -1):
-        hits = [h for h in actors.hits.get(index, []) if _is_org(actors, h.agent_id)]
+    for index in range(line.index - 1, max(-1, line.index - 1 - lines_back), -1):
+        hits = [h for h in actors.hits.get(index, []) if is_org(actors, h.agent_id)]
         if hits:
             return hits[-1].agent_id
     return None
 
 
-def find_persons(lines: list[Line], actors: Actors, index: AgentIndex, text: str) -> None:
-    """Persons next to speech verbs, in sign-offs, and registry persons."""
-    for line in lines:
-        doc = line.doc
-        if doc is None:
-            continue
-        for hit in actors.hits.get(line.index, []):
-            if index.knowledge.is_person(hit.agent_id):
-                reg = index.knowledge.agents[hit.agent_id]
-                actors.persons[fold_key(reg.name)] = reg.id
-                actors.persons[fold_key(reg.name.split()[-1])] = reg.id
-        for i in [k for k, low in enumerate(line.lowers) if low in SPEECH_VERBS]:
-            # "said Jane Doe, Director of the X Trust"
-            end = person_name_at(doc, i + 1)
-            if end > i + 1:
-                role_end = _role_end(doc, end)
-                add_person(actors, index, doc[i + 1:end].text, *_role(line, actors, end + 1, role_end))
-                continue
-            # "Jane Doe said" / "Jane Doe, Director of X, said"
-            stop = i
-            if i > 0 and doc[i - 1].text == ",":
-                comma = next((k for k in range(i - 2, max(-1, i - 25), -1) if doc[k].text == ","), None)
-                if comma is not None:
-                    start = person_name_before(doc, comma)
-                    if start < comma and _has_role(doc, comma + 1, i - 1):
-                        add_person(actors, index, doc[start:comma].text, *_role(line, actors, comma + 1, i - 1))
-                        continue
-                stop = i - 1
-            start = person_name_before(doc, stop)
-            if start < stop:
-                add_person(actors, index, doc[start:stop].text, None, None)
-        # "Josh Smith, chair of the X review, wrote in the report." at line start
-        if line.kind in ("body", "heading") and len(doc) > 3:
-            end = person_name_at(doc, 0)
-            if end and end < len(doc) and doc[end].text == "," and _has_role(doc, end + 1, min(len(doc), end + 15)):
-                role_end = _role_end(doc, end)
-                add_person(actors, index, doc[:end].text, *_role(line, actors, end + 1, role_end))
-    _sign_off(lines, actors, index, text)
-
-
-def _has_role(doc: Doc, start: int, end: int) -> bool:
-    return any(doc[k].lower_ in ROLE_WORDS for k in range(start, min(end, len(doc))))
+def has_role(doc: Doc, start: int, end: int) -> bool:
+    return any(doc[k].lower_ in ROLE_WORDS for k in range(max(0, start), min(end, len(doc))))
 
 
 def _role_end(doc: Doc, start: int) -> int:
@@ -180,7 +192,153 @@ def _role_end(doc: Doc, start: int) -> int:
     k = start + 1
     while k < len(doc) and doc[k].text not in (",", ".", ";", ":", '"') and k - start < 20:
         k += 1
-    return k if _has_role(doc, start + 1, k) else start
+    return k if has_role(doc, start + 1, k) else start
+
+
+def _role_words_then_name(doc: Doc, k: int) -> tuple[int, int, int]:
+    """"chief executive Jane Doe" from token k: (role start, name start, name
+    end), or name start == name end when no name follows role words."""
+    j = k
+    while j < len(doc) and j - k < 6 and (doc[j].lower_ in ROLE_WORDS or doc[j].lower_ in ("its", "their", "the",
+                                                                                            "of", "and", "for")):
+        j += 1
+    if j == k or not has_role(doc, k, j):
+        return k, k, k
+    if j < len(doc) and doc[j].text == ",":
+        j += 1
+    end = person_name_at(doc, j)
+    return k, j, end
+
+
+def find_persons(lines: list[Line], actors: Actors, index: AgentIndex, text: str) -> None:
+    """Persons in the slots English introduces them in, then every later
+    mention of them by name or surname."""
+    for line in lines:
+        doc = line.doc
+        if doc is None:
+            continue
+        for hit in actors.hits.get(line.index, []):
+            if index.knowledge.is_person(hit.agent_id):
+                reg = index.knowledge.agents[hit.agent_id]
+                actors.persons[fold_key(reg.name)] = reg.id
+                actors.persons.setdefault(fold_key(reg.name.split()[-1]), reg.id)
+        speaker = speaker_line(line, actors, index)
+        if speaker:
+            actors.speaker_lines[line.index] = speaker
+            continue
+        _speech_slots(line, actors, index)
+        _apposition_slots(line, actors, index)
+        # "Josh Smith, chair of the X review, wrote in the report." at line start
+        if line.kind in ("body", "heading") and len(doc) > 3:
+            end = person_name_at(doc, 0)
+            if end and end < len(doc) and doc[end].text == "," and has_role(doc, end + 1, min(len(doc), end + 15)):
+                role_end = _role_end(doc, end)
+                add_person(actors, index, doc[:end].text, *_role(line, actors, index, end + 1, role_end))
+    _sign_off(lines, actors, index, text)
+    person_hits(lines, actors)
+
+
+def _speech_slots(line: Line, actors: Actors, index: AgentIndex) -> None:
+    doc = line.doc
+    for i in [k for k, low in enumerate(line.lowers) if low in SPEECH_VERBS]:
+        # "said Jane Doe, Director of the X Trust" / "said chief executive Jane Doe"
+        end = person_name_at(doc, i + 1)
+        if end > i + 1:
+            role_end = _role_end(doc, end)
+            add_person(actors, index, doc[i + 1:end].text, *_role(line, actors, index, end + 1, role_end))
+            continue
+        role_start, name_start, name_end = _role_words_then_name(doc, i + 1)
+        if name_end > name_start:
+            title, org = _role(line, actors, index, role_start, name_start)
+            add_person(actors, index, doc[name_start:name_end].text, title, org or org_before(line, actors, i))
+            continue
+        # "Jane Doe said" / "Jane Doe, Director of X, said"
+        stop = i
+        while stop > 0 and doc[stop - 1].lower_ in ("also", "has", "have", "had", "today", "yesterday", "then",
+                                                    "further", "previously", "recently", "repeatedly"):
+            stop -= 1
+        if stop > 0 and doc[stop - 1].text == ",":
+            comma = next((k for k in range(stop - 2, max(-1, stop - 25), -1) if doc[k].text == ","), None)
+            if comma is not None:
+                start = person_name_before(doc, comma)
+                if start < comma and has_role(doc, comma + 1, stop - 1):
+                    add_person(actors, index, doc[start:comma].text, *_role(line, actors, index, comma + 1, stop - 1))
+                    continue
+            stop -= 1
+        start = person_name_before(doc, stop)
+        if start < stop:
+            # "Chief executive Jane Doe said": role words before the name
+            k = start
+            while k > 0 and doc[k - 1].lower_ in ROLE_WORDS:
+                k -= 1
+            title, org = (doc[k:start].text, None) if k < start else (None, None)
+            if k > 0 and doc[k - 1].text in ("'s", "'"):
+                org = next((h.agent_id for h in actors.hits.get(line.index, [])
+                            if h.end == k - 1 and is_org(actors, h.agent_id)), None)
+            add_person(actors, index, doc[start:stop].text, title, org)
+
+
+# Words after an appositive name that show it is the subject of a clause:
+# "Its chief executive, Jane Doe, said / has said / told / warned".
+_CLAUSE_AFTER = frozenset({"has", "have", "had", "is", "was", "will", "would", "also", "who", "today"})
+
+
+def _apposition_slots(line: Line, actors: Actors, index: AgentIndex) -> None:
+    """"Its chief executive, Jane Doe, said", "The X's director, Jane Doe,"
+    and "X's chief executive Jane Doe": a name next to a role phrase."""
+    doc = line.doc
+    n = len(doc)
+    for k in range(1, n - 2):
+        if doc[k].text != ",":
+            continue
+        end = person_name_at(doc, k + 1)
+        if end == k + 1 or end >= n or doc[end].text != ",":
+            continue
+        after = doc[end + 1].lower_ if end + 1 < n else ""
+        if not (after in SPEECH_VERBS or after in _CLAUSE_AFTER):
+            continue
+        # the role phrase before the first comma, within the clause
+        r = k - 1
+        while r >= 0 and doc[r].text not in (",", ".", ";", ":", '"') and k - r < 10:
+            r -= 1
+        if has_role(doc, r + 1, k) or slot_org(line, actors, index, r + 1, k) is not None:
+            title, org = _role(line, actors, index, r + 1, k)
+            add_person(actors, index, doc[k + 1:end].text, title, org or org_before(line, actors, r + 1))
+    for hit in list(actors.hits.get(line.index, [])):
+        k = hit.end
+        if is_org(actors, hit.agent_id) and k < n and doc[k].text in ("'s", "'"):
+            role_start, name_start, name_end = _role_words_then_name(doc, k + 1)
+            if name_end > name_start:
+                title = doc[role_start:name_start].text.strip(" ,") or None
+                add_person(actors, index, doc[name_start:name_end].text, title, hit.agent_id)
+
+
+# Separators between a name, a job and an organisation on a speaker's line.
+_LINE_SEPARATORS = frozenset({",", "-", "|", "(", ")", ":"})
+
+
+def speaker_line(line: Line, actors: Actors, index: AgentIndex) -> list[str] | None:
+    """Whom a line of its own names as a speaker: "Jane Doe, Chief Executive,
+    X", "Jane Doe – Director at X", "Jane Doe (X)", or an organisation's name
+    alone. Such a line heads a round-up's quotation or signs a letter."""
+    doc = line.doc
+    if doc is None or line.kind not in ("heading", "body") or line.words > 16 or not len(doc):
+        return None
+    if line.text.rstrip()[-1:] in ".!?;" and not line.text.isupper():
+        return None
+    hits = actors.hits.get(line.index, [])
+    end = person_name_at(doc, 0)
+    if end > 0 and (end == len(doc) or doc[end].text in _LINE_SEPARATORS):
+        rest = end + 1 if end < len(doc) else end
+        if end == len(doc) or has_role(doc, rest, len(doc)) or slot_org(line, actors, index, rest, len(doc)):
+            title, org = _role(line, actors, index, rest, len(doc)) if rest < len(doc) else (None, None)
+            return [add_person(actors, index, doc[:end].text, title, org)]
+        return None
+    if len(hits) == 1 and is_org(actors, hits[0].agent_id):
+        rest = [t for i, t in enumerate(doc) if not (hits[0].start <= i < hits[0].end)]
+        if all(t.is_punct or t.lower_ == "the" for t in rest):
+            return [hits[0].agent_id]
+    return None
 
 
 def _sign_off(lines: list[Line], actors: Actors, index: AgentIndex, text: str) -> None:
@@ -191,14 +349,52 @@ def _sign_off(lines: list[Line], actors: Actors, index: AgentIndex, text: str) -
         doc = line.doc
         end = person_name_at(doc, 0)
         if end and end < len(doc) and doc[end].text == "," and line.words <= 15 \
-                and _has_role(doc, end + 1, len(doc)):
+                and has_role(doc, end + 1, len(doc)):
             name = doc[:end].text
-            person = add_person(actors, index, name, *_role(line, actors, end + 1, len(doc)))
+            person = add_person(actors, index, name, *_role(line, actors, index, end + 1, len(doc)))
             actors.mentions.append(Mention(person, "speaker", Span.of(text, line.start, line.start + len(name))))
 
 
+def person_hits(lines: list[Line], actors: Actors) -> None:
+    """Every mention of a known person by full name or by surname (a
+    capitalised word of its own) becomes a hit, so later sentences
+    ("Crocker was cooler about …") can be attributed to them."""
+    if not actors.persons:
+        return
+    for line in lines:
+        doc = line.doc
+        if doc is None:
+            continue
+        hits = actors.hits.setdefault(line.index, [])
+        busy = {i for h in hits for i in range(h.start, h.end)}
+        k = 0
+        added = False
+        while k < len(doc):
+            if k in busy or not doc[k].text[:1].isupper():
+                k += 1
+                continue
+            end = person_name_at(doc, k)
+            key = fold_key(doc[k:end].text) if end > k else None
+            if key and key not in actors.persons:
+                key = fold_key(clean_person_name(doc[k:end].text))
+            if key in actors.persons and not busy.intersection(range(k, end)):
+                hits.append(hit_at(actors.persons[key], doc, k, end, line.index, line.start))
+                added = True
+                k = end
+                continue
+            surname = fold_key(doc[k].text)
+            if surname in actors.persons and (k + 1 >= len(doc) or not doc[k + 1].text[:1].isupper()):
+                person = actors.persons[surname]
+                if actors.agents.get(person, Agent("", "")).kind == "person":
+                    hits.append(hit_at(person, doc, k, k + 1, line.index, line.start))
+                    added = True
+            k += 1
+        if added:
+            hits.sort(key=lambda h: h.start)
+
+
 # -- bylines and author recovery ----------------------------------------------------
-_BYLINE_STOPS = frozenset({",", "|", "-", "(", "on", "in", "for", "/"})
+_BYLINE_STOPS = frozenset({",", "|", "-", "(", "on", "in", "for", "/", "·", "•"})
 
 
 def byline(lines: list[Line], actors: Actors, index: AgentIndex) -> str | None:
@@ -219,8 +415,8 @@ def byline(lines: list[Line], actors: Actors, index: AgentIndex) -> str | None:
                     continue
                 title = None
                 if end < len(doc) and doc[end].text in (",", "|", "-"):
-                    title, _ = _role(line, actors, end + 1, len(doc))
-                return add_person(actors, index, name, title if title and _has_role(doc, end, len(doc)) else None,
+                    title, _ = _role(line, actors, index, end + 1, len(doc))
+                return add_person(actors, index, name, title if title and has_role(doc, end, len(doc)) else None,
                                   None)
     return None
 
@@ -255,7 +451,7 @@ def recover_author(lines: list[Line], sents: list[Sent], actors: Actors, index: 
                 after = after[3:]
             verbs = [w for w in after if w not in _BETWEEN]
             if sent.index in opening and before in ([], ["the"]) and verbs and verbs[0] in _SELF_NAMING \
-                    and _is_org(actors, hit.agent_id):
+                    and is_org(actors, hit.agent_id):
                 return hit.agent_id
     for mention in actors.mentions:  # sign-off
         person = actors.agents[mention.agent_id]

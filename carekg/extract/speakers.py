@@ -1,19 +1,24 @@
-"""Who speaks where: the author, section headings, quotations and sign-offs.
+"""Who holds what a text says: its own voice, headed sections, quotations
+and reported speech.
 
-The default speaker of every sentence is the document's author. English
-moves the speaker in a few regular ways, each handled here:
-- a heading line that is nothing but an organisation's name opens that
-  organisation's section, up to the next such heading;
-- a quotation is the words of the person or body the attribution names
-  (`X said: "…"`, `"…," said X`, `X, Role of Y, wrote …` on the next line,
-  `He told the BBC,` before it); a quotation running over several paragraphs
-  stays with its speaker;
-- reported speech without quotes (`X said that …`, `according to X, …`),
-  and a named body as the subject of an asking or judging verb (`X today
-  called on …`, `X urged`, `X said it supported …`); a following "The
-  charity also wants …" / "It said …" continues that body;
-- a second quotation in the paragraph of `"…," said X.` is still X's;
-- a joint statement or letter "from A, B and C": each of them speaks.
+Every sentence gets the actors who hold what it says (possibly nobody):
+- the document's own voice: its author; the signatories of a joint text
+  ("Signed:" followed by their names, a letter's sign-offs, "a joint
+  statement from A, B and C"); nobody for news and round-ups, whose
+  publishers report positions without holding them (a publisher typed
+  ``media`` in the registry, or a text that reads as reportage: third
+  parties quoted and reported, no first person of its own);
+- a line naming a speaker heads what follows: an organisation's name alone
+  opens its section (up to the next such line), "Jane Doe, Chief Executive,
+  X" above a quotation gives her the quotation (round-ups);
+- a quotation is the words of whoever the attribution next to it names
+  (`X said: "…"`, `"…," said X`, `"…," a spokesperson said`, `"…," she
+  said`, a quotation running over several paragraphs, a second quotation
+  in the paragraph of a first);
+- reported speech: the subject of a reporting or judging verb holds the
+  sentence (`X said (that) …`, `X, chief executive of Y, warned …`, `A and B
+  call on …`, `X remains unconvinced`, `according to X, …`, `…, he said,
+  …`), and "The charity also wants …" / "It said …" continue it.
 Bodies named as the source of evidence ("a survey by X", "figures from X")
 are cited sources (``cited_hits``). Persons and authors: ``persons.py``.
 """
@@ -25,15 +30,23 @@ from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Doc
 
-from carekg.extract.actors import ORG_HEADS, RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit, hit_at, person_name_at
-from carekg.extract.persons import Actors, ensure_agent, find_persons, recover_author, registry_agent
+from carekg.extract.actors import ORG_HEADS, RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit, hit_at
+from carekg.extract.persons import Actors, ensure_agent, find_persons, is_org, org_before, recover_author, \
+    registry_agent
 from carekg.extract.sentences import Line, Sent
-from carekg.extract.text import fold_key, slugify
+from carekg.extract.text import slugify
 from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Document, Mention, Span
 
 __all__ = ["Actors", "cited_hits", "find_actors", "registry_agent", "resolve_publisher"]
 
 _JOINT = re.compile(r"\bjoint (statement|letter|response|submission|briefing)s? (from|by|signed by|of)\b", re.I)
+# A line that opens the list of those who sign a text ("Signed:", "Signatories",
+# "Yours sincerely,"): the names after it hold the text's asks.
+_SIGNED = re.compile(r"^\s*(signed( by)?|signatories|signatory organisations|co-?signed( by)?|"
+                     r"yours (sincerely|faithfully|truly)|with (best|kind) (wishes|regards)|kind regards|"
+                     r"best wishes)\s*[:,.]?\s*$", re.I)
+_FIRST_PERSON = frozenset({"we", "our", "us", "ours", "i", "my", "we're", "we've", "we'd", "we'll"})
+SPOKESPERSON = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative", "spokespeople"})
 
 
 def resolve_publisher(document: Document, index: AgentIndex, agents: dict[str, Agent]) -> str | None:
@@ -50,7 +63,7 @@ def resolve_publisher(document: Document, index: AgentIndex, agents: dict[str, A
 
 
 def find_actors(document: Document, lines: list[Line], sents: list[Sent], index: AgentIndex) -> Actors:
-    """Agents named in the text, the author, the speaker of each sentence."""
+    """Agents named in the text, the author, the speakers of each sentence."""
     text = document.text
     agents: dict[str, Agent] = {}
     hits: dict[int, list[Hit]] = {}
@@ -77,7 +90,9 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     if actors.author_id == UNKNOWN_AUTHOR_ID:
         agents[UNKNOWN_AUTHOR_ID] = Agent(UNKNOWN_AUTHOR_ID, "unknown author", kind="unknown")
     _short_references(lines, actors)
-    _assign_speakers(lines, actors, text)
+    regions = _quote_regions(text)
+    actors.voice = _voice(lines, sents, actors, index, regions)
+    _assign_speakers(lines, actors, text, regions)
     _roles(lines, actors, text)
     return actors
 
@@ -113,22 +128,70 @@ def _short_references(lines: list[Line], actors: Actors) -> None:
         line_hits.sort(key=lambda h: h.start)
 
 
+# -- the document's own voice -----------------------------------------------------------
+def _signatories(lines: list[Line], actors: Actors) -> list[str]:
+    """Those who sign the text: the speaker lines after a "Signed:" or
+    "Yours sincerely," line (an organisation, or a person; a person signing
+    for an organisation leaves the position with it)."""
+    signers: list[str] = []
+    for line in lines:
+        if line.doc is None or not _SIGNED.match(line.text):
+            continue
+        for after in lines[line.index + 1:]:
+            if after.doc is None:
+                continue
+            named = actors.speaker_lines.get(after.index)
+            if named is None:
+                if signers:
+                    break
+                continue
+            for agent_id in named:
+                agent = actors.agents.get(agent_id)
+                signers.append(agent.member_of if agent is not None and agent.member_of else agent_id)
+    return list(dict.fromkeys(signers))
+
+
+def _reads_as_reportage(sents: list[Sent], actors: Actors, regions: list[tuple[int, int]]) -> bool:
+    """A text that quotes or reports others and never speaks in the first
+    person outside quotations is reportage: its author holds no position."""
+    starts = [r[0] for r in regions]
+    first_person = 0
+    for sent in sents:
+        k = bisect_right(starts, sent.start) - 1
+        if k >= 0 and regions[k][0] <= sent.start < regions[k][1]:
+            continue
+        lowers = sent.line.lowers[sent.span.start:sent.span.end]
+        if _FIRST_PERSON.intersection(lowers):
+            first_person += 1
+    if first_person:
+        return False
+    others = {h.agent_id for hits in actors.hits.values() for h in hits if h.agent_id != actors.author_id}
+    return len(others) >= 2
+
+
+def _voice(lines: list[Line], sents: list[Sent], actors: Actors, index: AgentIndex,
+           regions: list[tuple[int, int]]) -> list[str]:
+    signers = _signatories(lines, actors)
+    if signers:
+        for agent_id in signers:
+            if agent_id != actors.author_id:
+                actors.mentions.append(Mention(agent_id, "author"))
+        return signers
+    author = actors.author_id
+    if author == UNKNOWN_AUTHOR_ID:
+        return []
+    registered = index.knowledge.agents.get(author)
+    if registered is not None:
+        return [] if registered.type == "media" else [author]
+    author_agent = actors.agents.get(author)
+    if author_agent is not None and author_agent.kind == "person":
+        return [author_agent.member_of or author]
+    if _reads_as_reportage(sents, actors, regions):
+        return []
+    return [author]
+
+
 # -- speakers ----------------------------------------------------------------------
-def _heading_agent(line: Line, actors: Actors) -> str | None:
-    """The agent a heading line consists of (nothing else but punctuation)."""
-    if line.kind not in ("heading", "body") or line.doc is None or line.words > 12:
-        return None
-    if line.text.rstrip()[-1:] in ".!?," and not line.text.isupper():
-        return None
-    hits = actors.hits.get(line.index, [])
-    if len(hits) == 1:
-        rest = [t for i, t in enumerate(line.doc) if not (hits[0].start <= i < hits[0].end)]
-        if all(t.is_punct or t.lower_ == "the" for t in rest):
-            if actors.agents[hits[0].agent_id].kind == "organisation":
-                return hits[0].agent_id
-    return None
-
-
 # An opening quote: a curly one anywhere, a straight one not glued to a word
 # before it; it runs to the next closing mark on its line, else to line end.
 _OPEN_QUOTE = re.compile(r'“|(?<![^\W_])"')
@@ -156,82 +219,106 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-def _attribution(doc: Doc, actors: Actors, line: Line, lo: int, hi: int) -> list[str]:
-    """Speaker named in tokens [lo, hi) next to a speech verb, or a pronoun.
-    A person beats an organisation (in "He told the BBC" the BBC is the
-    audience, in "Jane Doe, Chair of X, said" X is her employer)."""
+def _spokesperson_org(doc: Doc, actors: Actors, line: Line, k: int) -> str | None:
+    """The body a spokesperson speaks for: "an X spokesperson", "a
+    spokesperson for X", else the organisation last named before."""
+    for hit in actors.hits.get(line.index, []):
+        if not is_org(actors, hit.agent_id):
+            continue
+        if hit.end == k or hit.end + 1 == k and doc[hit.end].text in ("'s", "'"):
+            return hit.agent_id
+        if k + 1 <= hit.start <= k + 3 and doc[k + 1].lower_ in ("for", "at", "from"):
+            return hit.agent_id
+    return org_before(line, actors, k)
+
+
+def _attribution(doc: Doc, actors: Actors, line: Line, lo: int, hi: int, last_person: str | None) -> list[str]:
+    """Speaker named in tokens [lo, hi) next to a speech verb: a person
+    first (in "He told the BBC" the BBC is the audience, in "Jane Doe, Chair
+    of X, said" X is her employer), a spokesperson's body, a pronoun's
+    person, an organisation."""
     verbs = [k for k in range(lo, hi) if doc[k].lower_ in SPEECH_VERBS]
     if not verbs:
         return []
-    named = []  # known persons named in the range ("Jane Doe, Director of X, said")
-    j = lo
-    while j < hi:
-        end = person_name_at(doc, j)
-        if end > j and fold_key(doc[j:end].text) in actors.persons:
-            named.append((min(abs(j - v) for v in verbs), actors.persons[fold_key(doc[j:end].text)]))
-            j = end
-        else:
-            j += 1
-    if named:
-        return [min(named)[1]]
-    if doc[lo].lower_ in ("he", "she", "they") and lo < verbs[0]:
-        return ["<pronoun>"]
     hits = [h for h in actors.hits.get(line.index, []) if lo <= h.start < hi]
     people = [h for h in hits if actors.agents[h.agent_id].kind == "person"]
-    for group in (people, hits):
-        if group:
-            return [min(group, key=lambda h: min(abs(h.start - v) for v in verbs)).agent_id]
+    if people:
+        return [min(people, key=lambda h: min(abs(h.start - v) for v in verbs)).agent_id]
+    for k in range(lo, hi):
+        if doc[k].lower_ in SPOKESPERSON:
+            org = _spokesperson_org(doc, actors, line, k)
+            if org:
+                return [org]
+    for k in range(lo, min(hi, verbs[-1] + 2)):
+        if doc[k].lower_ in ("he", "she") and last_person:
+            return [last_person]
+    if hits:
+        return [min(hits, key=lambda h: min(abs(h.start - v) for v in verbs)).agent_id]
     return []
 
 
-def _assign_speakers(lines: list[Line], actors: Actors, text: str) -> None:
-    current = [actors.author_id]
-    regions = _quote_regions(text)
+def _in_region(regions: list[tuple[int, int]], starts: list[int], sent: Sent) -> tuple[int, int] | None:
+    for r in regions[max(0, bisect_right(starts, sent.start) - 1):bisect_left(starts, sent.end)]:
+        if r[0] < sent.end and sent.start < r[1]:
+            return r
+    return None
+
+
+def _assign_speakers(lines: list[Line], actors: Actors, text: str, regions: list[tuple[int, int]]) -> None:
     region_starts = [r[0] for r in regions]
+    section: list[str] | None = None  # an organisation's section, opened by its heading line
+    heading_speaker: list[str] | None = None  # a speaker line above quotations (round-ups)
     last_person: str | None = None
     quote_speaker: dict[tuple[int, int], list[str]] = {}
     last_reported: tuple[list[str], int] | None = None  # last body reported as speaking, its line
     for line in lines:
         if line.doc is None:
             continue
-        head = _heading_agent(line, actors)
-        if head is not None:
-            current = [head]
+        named = actors.speaker_lines.get(line.index)
+        if named is not None:
+            if is_org(actors, named[0]) and len(named) == 1:
+                section = named
+                heading_speaker = None
+                actors.mentions.append(Mention(named[0], "author", Span.of(text, line.start, line.end)))
+            else:
+                heading_speaker = named
             last_reported = None
-            actors.mentions.append(Mention(head, "author", Span.of(text, line.start, line.end)))
+            for sent in line.sents:
+                actors.speakers[sent.index] = []  # the line names the speaker; it says nothing
             continue
+        if line.kind == "heading":
+            heading_speaker = None
         joint = _JOINT.search(line.text) if "joint" in line.lowers else None
         if joint:
             members = [h.agent_id for h in actors.hits.get(line.index, [])
                        if h.start_char >= line.start + joint.end()]
             if members:
-                current = members
+                section = members
                 # a joint text speaks as "we" for each of its signatories
                 for member in dict.fromkeys(members):
                     if member != actors.author_id:
                         actors.mentions.append(Mention(member, "author"))
-        for hit in actors.hits.get(line.index, []):
-            if actors.agents[hit.agent_id].kind == "person":
-                last_person = hit.agent_id
         for sent in line.sents:
-            speakers = list(current)
-            inside = [r for r in regions[max(0, bisect_right(region_starts, sent.start) - 1):
-                                         bisect_left(region_starts, sent.end)]
-                      if r[0] < sent.end and sent.start < r[1]]
-            if inside:
-                region = inside[0]
+            speakers: list[str] | None = None
+            region = _in_region(regions, region_starts, sent)
+            if region is not None:
                 if region not in quote_speaker:
-                    quote_speaker[region] = _quote_owner(region, line, lines, actors, last_person, quote_speaker)
-                if quote_speaker[region]:
-                    speakers = quote_speaker[region]
-            else:
-                reported = _reported(sent, actors)
+                    quote_speaker[region] = _quote_owner(region, line, lines, actors, last_person, quote_speaker) \
+                        or heading_speaker or []
+                speakers = quote_speaker[region] or None
+            if speakers is None:
+                reported = _reported(sent, actors, last_person)
                 if reported:
                     speakers = reported
                     last_reported = (reported, line.index)
                 elif last_reported and line.index - last_reported[1] <= 2 and _anaphoric(sent):
                     speakers = last_reported[0]
-            actors.speakers[sent.index] = speakers
+            if speakers is None:
+                speakers = section if section is not None else actors.voice
+            actors.speakers[sent.index] = list(speakers)
+            for hit in actors.hits.get(line.index, []):
+                if sent.span.start <= hit.start < sent.span.end and actors.agents[hit.agent_id].kind == "person":
+                    last_person = hit.agent_id
 
 
 def _quote_owner(region: tuple[int, int], line: Line, lines: list[Line], actors: Actors,
@@ -239,9 +326,13 @@ def _quote_owner(region: tuple[int, int], line: Line, lines: list[Line], actors:
     doc = line.doc
     first = min(bisect_left(line.idx, region[0] - line.start), max(0, len(doc) - 1))
     last = bisect_left(line.idx, region[1] - line.start)
-    for lo, hi in ((last, min(len(doc), last + 14)), (max(0, first - 14), first)):
-        found = _attribution(doc, actors, line, lo, hi)
-        if found and found != ["<pronoun>"]:
+    # the person named in this line before the quote is the likeliest "he"/"she"
+    before = [h.agent_id for h in actors.hits.get(line.index, [])
+              if h.end <= first and actors.agents[h.agent_id].kind == "person"]
+    person = before[-1] if before else last_person
+    for lo, hi in ((last, min(len(doc), last + 14)), (max(0, first - 18), first)):
+        found = _attribution(doc, actors, line, lo, hi, person)
+        if found:
             return found
     # a second quotation in the paragraph of `"…," said X.` is still X's
     # ("“A,” said X, role at Y. “B.”"): the nearest earlier owned quote of the line
@@ -255,15 +346,13 @@ def _quote_owner(region: tuple[int, int], line: Line, lines: list[Line], actors:
             if prev.start <= other[0] < prev.end and owner:
                 return owner
         if prev.text.rstrip().endswith((",", ":")):
-            found = _attribution(prev.doc, actors, prev, 0, len(prev.doc))
-            if found == ["<pronoun>"]:
-                return [last_person] if last_person else []
+            found = _attribution(prev.doc, actors, prev, 0, len(prev.doc), person)
             if found:
                 return found
     nxt = next((l for l in lines[line.index + 1:] if l.doc is not None), None)
     if nxt is not None and line.text.rstrip().endswith(('"', "”")):
-        found = _attribution(nxt.doc, actors, nxt, 0, min(len(nxt.doc), 30))
-        if found and found != ["<pronoun>"]:
+        found = _attribution(nxt.doc, actors, nxt, 0, min(len(nxt.doc), 30), None)
+        if found:
             return found
     return []
 
@@ -273,58 +362,134 @@ def _quote_owner(region: tuple[int, int], line: Line, lines: list[Line], actors:
 # "X urged", "X welcomed", "X backed", "X said it supported") — general
 # English: the grammatical subject of such a verb holds the position.
 _REPORTING = frozenset("""
-said says argues argued believes believe warned warns told added stated states insists insisted explained
-explains called calls calling urged urges urging welcomed welcomes backed backs rejected rejects opposed
-opposes supported supports criticised criticises criticized demanded demands wants wanted recommends
-recommended responded responds
+said says argues argued argue believes believe warned warns warn told added adds stated states insists insisted
+explained explains called calls call calling urged urges urge urging welcomed welcomes welcome backed backs
+back rejected rejects reject opposed opposes oppose supported supports support criticised criticises
+criticized demanded demands demand wants wanted want recommends recommended recommend responded responds
+objected objects object described describes questioned questions doubted doubts accepted accepts agreed agrees
+disagreed disagrees cautioned cautions restated restates reiterated reiterates maintained maintains
+claimed claims pointed acknowledged acknowledges conceded concedes welcoming
+""".split())
+# Evaluative predicates after a copula: "X was cooler about", "X remains unconvinced".
+_COPULAS = frozenset({"is", "are", "was", "were", "remains", "remain", "remained", "seemed", "appeared",
+                      "sounded", "looked", "be", "been"})
+_EVALUATIVE = frozenset("""
+unconvinced convinced sceptical skeptical wary cautious concerned worried upbeat positive negative critical
+cool cooler warmer warm supportive opposed keen pleased disappointed clear unhappy happy glad enthusiastic
+hostile doubtful optimistic pessimistic uneasy alarmed angry dismayed encouraged delighted firm adamant
 """.split())
 # Words that may stand between the subject and its verb without changing who acts.
 _BETWEEN = frozenset("""
 today yesterday also has have had is are was were again now strongly warmly firmly publicly repeatedly
-formally previously recently this last week night month morning earlier later already has
+formally previously recently this last week night month morning earlier later already has more less much
+even still nonetheless however meanwhile too did does do
 """.split())
 # Words that may open the sentence before the subject ("But the X said").
 _LEAD = frozenset("""
 the however but and meanwhile separately elsewhere yet instead similarly likewise now today yesterday also
-earlier later this week in a statement response
+earlier later this week in a an statement response its their his her
 """.split())
 # Anaphoric subjects: "The charity also wants …", "It said …" continue the
 # last reported body (general English reference to the last-named body).
 _BODY_NOUNS = frozenset("""
 charity organisation organization trust association council coalition alliance network group union body
-department review society federation foundation campaign government ministry authority
+department review society federation foundation campaign government ministry authority inspectorate
+regulator commissioner watchdog
 """.split())
 
 
 def _verb_follows(doc, start: int, stop: int) -> bool:
-    """Whether a reporting verb follows token ``start`` (skipping adverbs,
-    auxiliaries and a parenthesised acronym)."""
+    """Whether a reporting verb (or a copula and an evaluative word) follows
+    token ``start``, skipping adverbs, auxiliaries, a parenthesised acronym
+    and an apposition between commas ("X, chief executive of Y, said")."""
     k = start
     while k < stop:
         low = doc[k].lower_
         if low == "(" and k + 2 < stop and doc[k + 2].text == ")":
             k += 3
             continue
-        if low in _BETWEEN or low == ",":
+        if low == "," and k == start:
+            close = next((j for j in range(k + 1, min(stop, k + 16)) if doc[j].text == ","), None)
+            if close is not None and not any(doc[j].text in (".", ";", ":") for j in range(k + 1, close)):
+                k = close + 1
+                continue
+        if low in _COPULAS:
+            j = k + 1
+            while j < stop and doc[j].lower_ in ("more", "less", "much", "far", "still", "not", "also", "very",
+                                                  "rather", "somewhat", "deeply", "particularly", "now"):
+                j += 1
+            if j < stop and doc[j].lower_ in _EVALUATIVE:
+                return True
+        if low in _BETWEEN:
             k += 1
             continue
         return low in _REPORTING
     return False
 
 
-def _reported(sent: Sent, actors: Actors) -> list[str]:
-    """`X said (that) …`, `X today called on …`, `according to X, …`: the
-    sentence is X's."""
+def _subject_group(doc, hits: list[Hit], k: int) -> list[Hit]:
+    """Hits coordinated with hits[k] ("A, B and C", "A and the charity B")."""
+    group = [hits[k]]
+    j = k
+    while j + 1 < len(hits):
+        gap = [t.lower_ for t in doc[hits[j].end:hits[j + 1].start]]
+        if gap and all(w in (",", "and", "&", "the", "charity", "campaigner") or w.endswith("-experienced")
+                       for w in gap) and ("and" in gap or "," in gap or "&" in gap):
+            j += 1
+            group.append(hits[j])
+        else:
+            break
+    return group
+
+
+def _reported(sent: Sent, actors: Actors, last_person: str | None) -> list[str]:
+    """`X said (that) …`, `X today called on …`, `A and B call on …`,
+    `according to X, …`, `…, he said, …`: the sentence is X's."""
     doc = sent.line.doc
-    for hit in actors.hits.get(sent.line.index, []):
-        if not (sent.span.start <= hit.start < sent.span.end):
-            continue
-        lead = [t.lower_ for t in doc[sent.span.start:hit.start] if not t.is_punct]
+    lo, hi = sent.span.start, sent.span.end
+    hits = [h for h in actors.hits.get(sent.line.index, []) if lo <= h.start < hi]
+    for k, hit in enumerate(hits):
+        lead = [t.lower_ for t in doc[lo:hit.start] if not t.is_punct]
         if lead in (["according", "to"], ["according", "to", "the"]):
             return [hit.agent_id]
-        if len(lead) <= 5 and all(w in _LEAD for w in lead) and \
-                _verb_follows(doc, hit.end, min(sent.span.end, hit.end + 8)):
-            return [hit.agent_id]
+        if len(lead) > 6 or not all(w in _LEAD or w.endswith("-experienced") for w in lead):
+            # a clause opening after a comma: "…, but X warned that …"
+            prev = hit.start - 1
+            while prev >= lo and doc[prev].lower_ in _LEAD:
+                prev -= 1
+            if not (prev >= lo and doc[prev].text in (",", ";", ":")):
+                continue
+        group = _subject_group(doc, hits, k)
+        end = group[-1].end
+        # "X's chief executive Y said": the person holds it
+        if _verb_follows(doc, end, min(hi, end + 20)):
+            return list(dict.fromkeys(h.agent_id for h in group))
+        if doc[end].lower_ in SPOKESPERSON if end < hi else False:
+            if _verb_follows(doc, end + 1, min(hi, end + 10)):
+                return [hit.agent_id]
+    # "A spokesperson for X said …", "He said …", "She told …"
+    first = lo
+    while first < hi and (doc[first].lower_ in _LEAD or doc[first].is_punct):
+        first += 1
+    if first < hi and doc[first].lower_ in SPOKESPERSON and _verb_follows(doc, first + 1, min(hi, first + 12)):
+        org = _spokesperson_org(doc, actors, sent.line, first)
+        if org:
+            return [org]
+    if first < hi and doc[first].lower_ in ("he", "she") and last_person and _verb_follows(doc, first + 1,
+                                                                                              min(hi, first + 5)):
+        return [last_person]
+    # "…, he said, …" / "…, X said." in the middle or at the end of the sentence
+    for k in range(lo + 1, hi - 1):
+        if doc[k].text != "," or doc[k + 1].lower_ not in ("he", "she") and not any(
+                h.start == k + 1 for h in hits):
+            continue
+        who = next((h for h in hits if h.start == k + 1), None)
+        after = who.end if who is not None else k + 2
+        if after < hi and doc[after].lower_ in SPEECH_VERBS and (after + 1 >= hi or doc[after + 1].is_punct):
+            if who is not None:
+                return [who.agent_id]
+            if last_person:
+                return [last_person]
     return []
 
 
@@ -332,7 +497,7 @@ def _anaphoric(sent: Sent) -> bool:
     """"The charity also wants …", "It said …": a subject that points back."""
     doc = sent.line.doc
     i, end = sent.span.start, sent.span.end
-    while i < end and doc[i].lower_ in _LEAD and doc[i].lower_ not in ("the", "this"):
+    while i < end and doc[i].lower_ in _LEAD and doc[i].lower_ not in ("the", "this", "its"):
         i += 1
     if i < end and doc[i].lower_ == "it":
         return _verb_follows(doc, i + 1, min(end, i + 5))
