@@ -95,22 +95,33 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
     by_sent: dict[int, list[ConceptMatch]] = {}
     prev: Sent | None = None
     question: tuple[Sent, list[ConceptMatch]] | None = None  # an open question and its concepts
+    topic: tuple[Sent, list[ConceptMatch], list[Judgement]] | None = None  # what "it"/"this" may point back to
     for sent in sents:
         if prev is not None and _section_break(lines, prev, sent, actors):
-            prev = None
             question = None
-        speakers = actors.speakers.get(sent.index, [actors.author_id])
+            # a reply may answer a reported view ("The government will not X. We
+            # disagree."): only a heading ends what "it" and "this" can point to
+            if any(l.kind == "heading" or l.index in actors.speaker_lines
+                   for l in lines[prev.line.index + 1:sent.line.index + 1]):
+                topic = None
+        speakers = actors.speakers.get(sent.index, actors.voice)
         line_cue = cues.get(sent.line.index, [])
         matches = res.concepts.match(sent)
         by_sent[sent.index] = matches
         hits = [(h.start, h.end, h.agent_id) for h in actors.hits.get(sent.line.index, [])
                 if sent.span.start <= h.start < sent.span.end]
         judgements = judge(sent, matches, line_cue, speakers, hits, sent.line.index in asks)
-        if not matches and prev is not None and by_sent.get(prev.index):
+        if not matches and topic is not None and speakers and sent.index - topic[0].index <= 3:
             stance = carries_stance(sent, line_cue)
             if stance:
-                judgements = [Judgement(a, m.concept, stance, 0.55, None)
-                              for m in by_sent[prev.index] for a in speakers]
+                # disagreeing with someone's refusal of X is asking for X
+                refused = {j.concept for j in topic[2] if j.stance == "oppose" and j.actor_id not in speakers}
+                judgements = [Judgement(a, m.concept,
+                                        ("support" if stance == "oppose" and m.concept in refused else stance),
+                                        0.55, None)
+                              for m in topic[1] for a in speakers]
+        if matches:
+            topic = (sent, matches, judgements)
         if sent.text.rstrip().endswith("?"):
             question = (sent, matches) if matches else None
         elif question is not None and sent.line.index - question[0].line.index <= 3:
@@ -158,7 +169,8 @@ def _claims(sents: list[Sent], actors: Actors, by_sent: dict[int, list[ConceptMa
         claim = find_claim(sent)
         if claim is None:
             continue
-        speakers = actors.speakers.get(sent.index, [actors.author_id])
+        # a claim nobody holds as a position (news copy) is the publisher's
+        speakers = actors.speakers.get(sent.index) or [actors.author_id]
         cited_id = cited_text = None
         # the named source of the evidence: a body cited in this sentence
         # (any claim kind: "a survey by X found that 62% …" is a statistic)

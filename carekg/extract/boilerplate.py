@@ -29,6 +29,7 @@ _PATTERNS = [
     r"your browser is (no longer|not) supported.*",
     r"please (upgrade|update) your browser.*",
     r"skip to (main )?content|back to top|read more|click here|subscribe( now)?|related( posts| articles)?",
+    r"notes? to editors?:?|ends|-?\s*ends\s*-?|###",
     r"(notify me of (new|follow-up) (comments|posts).*)",
     r"(save my name, email.*)|(post comment)|(submit)",
     r"(this site uses (akismet|cookies).*)|(we use cookies.*)|(accept( all)? cookies)",
@@ -37,6 +38,22 @@ _PATTERNS = [
     r"(copyright|©|\(c\)) .{0,80}",
     r"all rights reserved\.?",
     r"cookie (policy|settings)|privacy policy|terms (and|&) conditions",
+    # consent banners: "We value your privacy", "… use cookies … accept …"
+    r"we (value|respect|care about) your privacy.*",
+    r".{0,120}\bcookies?\b.{0,200}\b(accept|consent|agree|preferences|browse|browsing|personalise|analyse)\b.*",
+    r"(accept|reject|manage|allow)( all)?( cookies| preferences)?( \| (accept|reject|manage|allow)( all)?"
+    r"( cookies| preferences)?)+",
+    # related links, reading lists and breadcrumbs: "› Headline", "Related articles"
+    r"[›»→].*",
+    r"(related|recommended|more|further|also)( articles| reading| stories| content| news| links| on this)?\s*:.*",
+    r"(related|recommended|more|further) (articles|reading|stories|content|news|links)",
+    r"most (read|popular|viewed|shared)|trending( now)?|you may also like",
+    # captions and image placeholders: "[Image: …]", "… Photo: Name/Agency"
+    r"\[(image|photo|picture|video|graphic)\b.*\]",
+    r".{0,200}\b(photo|photograph|picture|image|credit)s?( credit)?:\s*[^.]{0,80}",
+    # share bars and navigation: "Share: Facebook | X | Email", "Home | About | News"
+    r"share( this( article| page| post| story)?)?(\s*:.{0,80})?",
+    r"[^|.!?]{1,40}(\s\|\s[^|.!?]{1,40}){2,}",
 ]
 _BOILERPLATE = re.compile(r"^\s*(?:" + "|".join(_PATTERNS) + r")\s*$", re.IGNORECASE)
 

@@ -155,16 +155,15 @@ def _reads_as_reportage(sents: list[Sent], actors: Actors, regions: list[tuple[i
     """A text that quotes or reports others and never speaks in the first
     person outside quotations is reportage: its author holds no position."""
     starts = [r[0] for r in regions]
-    first_person = 0
     for sent in sents:
-        k = bisect_right(starts, sent.start) - 1
-        if k >= 0 and regions[k][0] <= sent.start < regions[k][1]:
-            continue
-        lowers = sent.line.lowers[sent.span.start:sent.span.end]
-        if _FIRST_PERSON.intersection(lowers):
-            first_person += 1
-    if first_person:
-        return False
+        line = sent.line
+        for k in range(sent.span.start, sent.span.end):
+            if line.lowers[k] not in _FIRST_PERSON:
+                continue
+            at = line.start + line.idx[k]
+            r = bisect_right(starts, at) - 1
+            if not (r >= 0 and regions[r][0] <= at < regions[r][1]):
+                return False
     others = {h.agent_id for hits in actors.hits.values() for h in hits if h.agent_id != actors.author_id}
     return len(others) >= 2
 
@@ -299,8 +298,15 @@ def _assign_speakers(lines: list[Line], actors: Actors, text: str, regions: list
                     if member != actors.author_id:
                         actors.mentions.append(Mention(member, "author"))
         for sent in line.sents:
-            speakers: list[str] | None = None
+            speakers = None
             region = _in_region(regions, region_starts, sent)
+            if region is not None and region[0] > sent.start and region[1] < sent.end:
+                # a quotation inside reported speech ("X said the plan left them with
+                # 'support but not care'") belongs to the sentence's subject
+                reported = _reported(sent, actors, last_person)
+                if reported:
+                    region = None
+                    speakers = reported
             if region is not None:
                 if region not in quote_speaker:
                     quote_speaker[region] = _quote_owner(region, line, lines, actors, last_person, quote_speaker) \
@@ -412,6 +418,10 @@ def _verb_follows(doc, start: int, stop: int) -> bool:
             close = next((j for j in range(k + 1, min(stop, k + 16)) if doc[j].text == ","), None)
             if close is not None and not any(doc[j].text in (".", ";", ":") for j in range(k + 1, close)):
                 k = close + 1
+                continue
+            # the comma closing an apposition the subject stands in ("Its president, Jo Bell, told")
+            if start > 1 and doc[start - 1].text != ",":
+                k += 1
                 continue
         if low in _COPULAS:
             j = k + 1

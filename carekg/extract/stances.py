@@ -49,6 +49,13 @@ CUES: dict[str, list[str]] = {
         "also support", "would support", "in favour of", "deserve", "deserves",
         # a condition of success is an ask: "reform will only work if X"
         "only work if", "only works if", "only succeed if", "only succeeds if", "will only work",
+        # welcoming and approving: "pleased that X", "glad the review recognised X"
+        "pleased that", "pleased the", "pleased to", "glad that", "glad the", "delighted that", "heartened",
+        "welcome that", "upbeat about", "positive about", "enthusiastic about", "keen to see", "keen on",
+        # pressing for something over time: "has long argued for X", "will keep pressing for X"
+        "argued for", "long argued", "lobbied for", "press for", "pressing for", "campaign for", "campaigning for",
+        "fighting for", "fight for", "stand up for", "would rather see", "rather see", "prefer", "preferring",
+        "in favour", "must be accepted", "should be accepted", "accepted in full", "be implemented",
     ],
     "COMPLAINT": [
         "lack of", "absence of", "fail to", "fails to", "failed to", "failure to", "failure of",
@@ -58,6 +65,10 @@ CUES: dict[str, list[str]] = {
         "disappointed that", "disappointing that", "lacking", "not considered", "not addressed",
         "n't sufficiently", "not say enough", "n't say enough", "not do enough", "n't do enough",
         "says little about", "too little about",
+        # a verdict on an absence: "the plan fell short of X", "a missed opportunity to X"
+        "fell short of", "falls short of", "fall short of", "stops short of", "stopped short of",
+        "missed opportunity", "silent on", "left out", "leaves out", "does nothing to", "did nothing to",
+        "do nothing to",
     ],
     "OPPOSE": [
         "oppose", "opposed to", "opposing", "are against", "is against", "remain against", "reject",
@@ -65,6 +76,34 @@ CUES: dict[str, list[str]] = {
         "will not support", "not convinced", "object to", "concerned about", "concerned that",
         "concern about", "worried about", "worried that", "do not agree", "disagree with",
         "not in favour", "warn against", "caution against",
+        # doubt, unease and objection: "we have reservations about X", "X remains unconvinced by"
+        "objected to", "objects to", "objecting to", "wary of", "unconvinced", "sceptical about",
+        "sceptical of", "skeptical about", "skeptical of", "less sure about", "not sure about", "doubt that",
+        "doubted that", "doubts that", "doubted", "reservations about", "unease about", "uneasy about",
+        "cooler about", "cool on", "critical of", "criticised", "criticized", "disagree", "we disagree",
+        "not agree", "does not agree", "did not agree", "opposition to", "opposed",
+        "no to", "said no", "declined to", "no plans to", "ruled out", "rule out", "turned down",
+        "refused to", "has refused", "have refused", "resisted", "resist",
+        "nor are we convinced", "nor do we support", "nor do we agree", "nor convinced", "not persuaded",
+        "unpersuaded", "remain opposed", "remains opposed", "remained opposed",
+    ],
+    # A verdict on what the sentence's subject names: "X is a blunt instrument",
+    # "X would undermine …" oppose X; "X is the right choice" supports X.
+    "VERDICT_NEG": [
+        "blunt instrument", "is a mistake", "would be a mistake", "is wrong", "is misguided", "a disservice",
+        "would undermine", "could undermine", "will undermine", "risks undermining", "make it worse",
+        "makes it worse", "make things worse", "would choke off", "will not work", "would not work",
+        "is not the answer", "not fine", "a backward step", "a step backwards", "a retrograde step",
+        "second tier", "two-tier", "a national database", "should be abolished", "must be abolished",
+        "should be scrapped", "must be scrapped", "should be dropped", "should be reversed",
+        "must be reversed", "a loophole", "miss the point", "misses the point",
+    ],
+    "VERDICT_POS": [
+        "the right choice", "is the right", "right step", "a step forward", "step in the right direction",
+        "turning point", "a lifeline", "is not a luxury", "what keeps", "exactly the shift", "is welcome",
+        "was welcome", "are welcome", "a welcome", "long-overdue", "long overdue", "game-changer",
+        "game changer", "is essential", "is vital", "is crucial", "works", "worked", "did far better",
+        "do better", "does better",
     ],
     "NEGATION": [
         "should not", "must not", "should n't", "must n't", "should never", "must never",
@@ -95,17 +134,26 @@ CUES: dict[str, list[str]] = {
         # third-person present and past of backing verbs: "X supports / backs / welcomes Y"
         "supports", "supported", "backs", "backed", "welcomes", "welcomed", "endorses", "endorsed",
         "urges", "urged", "calls on", "called on", "wants",
+        "'s aim of", "'s aim to", "'s ambition", "'s promise", "'s pledge to", "'s plan for", "'s proposal for",
+        "'s plans for", "'s proposals for", "'s offer of", "has committed", "committed", "confirmed that",
+        "presented this as", "presents this as", "say will", "says will", "hopes will", "hope will",
+        "wants to", "want to", "is funding", "are funding", "has funded", "plans", "proposal", "proposals",
+        "recommendation", "recommendations", "intends", "intend", "intention", "promised", "promises",
     ],
     "THIRD_OPPOSE": [
         "rejected", "rejects", "turned down", "refused", "has refused", "dropped", "scrapped",
-        "ruled out", "opposes", "opposed", "has rejected",
+        "ruled out", "opposes", "opposed", "has rejected", "rejected calls", "have rejected", "declined to",
+        "said no to", "no plans to", "had no plans to", "has no plans to", "would not", "will not",
+        "said it would not", "said they would not", "is not convinced", "remains unconvinced", "objected to",
+        "was wary of", "is wary of", "were wary of", "warned against", "doubted",
     ],
     # Answers to a question (consultation responses): agreeing takes the
     # question's proposal, disagreeing refuses it.
     "AGREE": ["agree", "we agree", "strongly agree", "yes", "we support", "we welcome", "we would welcome",
               "in favour", "we endorse"],
     "DISAGREE": ["disagree", "do not agree", "don't agree", "not agree", "oppose", "reject", "not convinced",
-                 "do not support", "don't support", "cannot support", "not in favour"],
+                 "do not support", "don't support", "cannot support", "not in favour", "unconvinced",
+                 "not fine", "a mistake", "wrong"],
     # Asks stated in the first person: an ask nobody's concept covers is
     # an emergent proposal only when it is this explicit.
     "FIRST_PERSON_ASK": [
@@ -216,8 +264,10 @@ def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
                     continue
                 if doc is not None and not all(doc[k].lower_ in _AUX for k in range(end, c.start)):
                     continue
-                if stance == "oppose" and _deprived(m, by):
-                    stance = "support"  # "X warned against accommodation with no care" is for care
+                if _deprived(m, by):
+                    # "X warned against accommodation with no care" is for care;
+                    # "X proposes that the role be abolished" is against the role
+                    stance = "support" if stance == "oppose" else "oppose"
                 return agent_id, stance, start
     return None
 
@@ -244,6 +294,18 @@ def _deprived(m: ConceptMatch, by: dict[str, list[Cue]]) -> bool:
     )
 
 
+def _verdict(m: ConceptMatch, by: dict[str, list[Cue]]) -> str | None:
+    """A verdict on the thing the sentence's subject names: "X is a blunt
+    instrument" (oppose), "X is the right choice" (support); the verdict
+    follows the thing within a clause."""
+    for family, stance in (("VERDICT_NEG", "oppose"), ("VERDICT_POS", "support")):
+        if any(m.end <= c.start and c.start - m.end <= 10 for c in by[family]):
+            if stance == "oppose" and _deprived(m, by):
+                return "support"
+            return stance
+    return None
+
+
 def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
             ask_context: bool) -> tuple[str | None, float]:
     if by["OPPOSE"]:
@@ -263,42 +325,70 @@ def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
             if create and m.start - cue.end <= 6:
                 return "oppose", 0.65
             return None, 0.0
+    verdict = _verdict(m, by)
+    if verdict:
+        return verdict, 0.65
     if by["COMPLAINT"]:
+        # "does nothing to end X" complains that X goes on
+        if any(c.end <= m.start and m.start - c.end <= 4 for c in by["DEPRIVE"]):
+            return "oppose", 0.6
         return "support", 0.7
     if question and not ask_context:
         return None, 0.0
     if by["SUPPORT"] or by["FIRST_PERSON_ASK"]:
+        # an ask to take the thing away: "we want to end X", "X should be scrapped"
+        asks = by["SUPPORT"] + by["FIRST_PERSON_ASK"]
+        for c in asks:
+            if c.end <= m.start and any(c.end <= d.start and 0 <= m.start - d.end <= 3 for d in by["DEPRIVE"]):
+                return "oppose", 0.6
         return "support", 0.8
     if ask_context:
         return "support", 0.65
     return None, 0.0
 
 
+# Words that point back to something named before ("We oppose it", "We
+# support putting this on a statutory footing", "the rules are a reasonable
+# first step") and the nouns by which English refers back to a proposal.
+ANAPHORS = frozenset({"this", "that", "it", "these", "those", "them", "they", "one", "such", "its"})
+PROPOSAL_NOUNS = frozenset("""
+decision decisions plan plans proposal proposals idea ideas change changes measure measures move policy policies
+rule rules model models scheme schemes remedy approach reform reforms duty duties cap caps ban pilot pilots
+standard standards role power powers investment recommendation recommendations requirement requirements
+commitment option options system regime step steps offer package packages allowance service services
+""".split())
+_CARRY = {"OPPOSE": "oppose", "DISAGREE": "oppose", "VERDICT_NEG": "oppose", "SUPPORT": "support",
+          "AGREE": "support", "VERDICT_POS": "support", "COMPLAINT": "support", "FIRST_PERSON_ASK": "support"}
+
+
 def carries_stance(sent: Sent, cues: list[Cue]) -> str | None:
     """A sentence with no concept of its own that takes a stance on the
-    previous sentence's topic: "This needs to be investigated", "We do not
-    support this, as is proposed" — an anaphoric opener or an explicit
-    first-person stance verb."""
+    topic before it: a stance cue with something pointing back in its reach
+    ("We oppose it", "We disagree with this decision", "We back the rules",
+    "That is a two-tier system") or a bare verdict ("We disagree.")."""
     doc = sent.line.doc
-    mine = [c for c in cues if _in(c, sent)]
+    mine = [c for c in cues if _in(c, sent) and c.family in _CARRY]
     if not mine:
         return None
-    first = doc[sent.span.start].lower_
-    # only a plain first-person refusal ("we do not support", "we oppose"):
-    # "we are concerned about" may be worry for the thing as much as against it
-    opp = [c for c in mine if c.family == "OPPOSE" and doc[max(sent.span.start, c.start - 1)].lower_ in ("we", "i")
-           and doc[c.start].lower_ not in ("concerned", "concern", "worried")]
-    if opp:
-        return "oppose"
+    lo, hi = sent.span.start, sent.span.end
+    lowers = [doc[k].lower_ for k in range(lo, hi)]
+    words = [w for w in lowers if w[:1].isalnum()]
+    back = [lo + i for i, w in enumerate(lowers) if w in ANAPHORS or w in PROPOSAL_NOUNS and i > 0
+            and lowers[i - 1] in ("the", "this", "that", "these", "those", "such", "its")]
+    short = len(words) <= 6
     # "deserve" speaks of its subject's due ("They deserve help"), not of the
-    # previous sentence's topic, so it never carries that topic
-    if first in STRONG_OPENERS and any(c.family == "SUPPORT" and doc[c.start].norm_ != "deserv" for c in mine):
-        return "support"
-    # "We would like to see them …": an ask whose object is a pronoun
-    for c in mine:
-        if c.family in ("SUPPORT", "FIRST_PERSON_ASK") and c.end < sent.span.end \
-                and doc[c.end].lower_ in ("them", "it", "this", "these", "they", "those", "that"):
-            return "support"
+    # topic before, so it never carries it
+    mine = [c for c in mine if doc[c.start].norm_ != "deserv"]
+    if not mine or not (back or short):
+        return None
+    # refusal wins over an ask in the same sentence ("we urge ministers not to…" aside)
+    for family in ("OPPOSE", "DISAGREE", "VERDICT_NEG", "COMPLAINT", "VERDICT_POS", "AGREE", "SUPPORT",
+                   "FIRST_PERSON_ASK"):
+        for c in mine:
+            if c.family != family:
+                continue
+            if short or any(abs(b - c.start) <= 8 for b in back):
+                return _CARRY[family]
     return None
 
 
