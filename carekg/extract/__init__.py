@@ -143,7 +143,7 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
                 statements[key] = Statement(j.actor_id, j.concept, j.stance,
                                             Span.of(text, sent.start, sent.end), round(j.confidence, 2))
         prev = sent
-    claims = _claims(sents, actors, by_sent, statements, text)
+    claims = _claims(sents, actors, by_sent, statements, text, asks)
     extraction.claims = [c for _, c in claims]
     extraction.statements = _with_evidence(list(statements.values()), claims)
     extraction.mentions = actors.mentions
@@ -158,16 +158,35 @@ def _section_break(lines: list[Line], a: Sent, b: Sent, actors: Actors) -> bool:
     return any(l.kind == "heading" for l in lines[a.line.index + 1:b.line.index + 1])
 
 
+def _continues(sent: Sent, sents: list[Sent], last: tuple[int, Claim]) -> bool:
+    """A sentence opening "That is", "This means", "It is" right after a claim
+    in the same paragraph continues that claim."""
+    if last[0] != sent.index - 1 or sents[last[0]].line is not sent.line:
+        return False
+    lowers = sent.line.lowers[sent.span.start:sent.span.start + 2]
+    return len(lowers) == 2 and lowers[0] in ("that", "this", "it", "which") and lowers[1] in (
+        "is", "was", "means", "meant", "represents", "equates", "amounts", "'s")
+
+
 def _claims(sents: list[Sent], actors: Actors, by_sent: dict[int, list[ConceptMatch]],
-            statements: dict[tuple[str, str, str, int], Statement], text: str) -> list[tuple[int, Claim]]:
+            statements: dict[tuple[str, str, str, int], Statement], text: str,
+            asks: set[int] = frozenset()) -> list[tuple[int, Claim]]:
     found: list[tuple[int, Claim]] = []
     stated = {}  # sentence index -> concepts stated there
     cited: dict[int, list] = {}  # line index -> cited hits
     for (actor, concept, stance, index), st in statements.items():
         stated.setdefault(index, []).append((actor, concept))
     for sent in sents:
+        if sent.line.index in asks:  # a numbered or bulleted ask states no fact
+            continue
         claim = find_claim(sent)
         if claim is None:
+            continue
+        if found and _continues(sent, sents, found[-1]):
+            # "That is 41% of …" right after a claim extends it
+            index, previous = found[-1]
+            found[-1] = (sent.index, replace(previous, span=Span.of(text, previous.span.start, claim.end),
+                                             values=previous.values + claim.values))
             continue
         # a claim nobody holds as a position (news copy) is the publisher's
         speakers = actors.speakers.get(sent.index) or [actors.author_id]

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
 
-from carekg.extract.sentences import Sent, nlp, phrase_doc
+from carekg.extract.sentences import FUNCTION_WORDS, Sent, nlp, phrase_doc
 from carekg.model import Quantity
 
 _CUES = {
@@ -39,7 +39,19 @@ _CUES = {
     "ASSERT": ["more likely", "less likely", "highly likely", "most likely", "as a result", "leads to",
                "lead to", "led to", "results in", "result in", "therefore", "means that", "mean that",
                "cost-effective", "will improve", "will greatly improve", "will reduce", "will increase",
-               "will have", "will become", "will save", "will help", "too few", "value for money"],
+               "will have", "will become", "will save", "will help", "too few", "value for money",
+               # how often and how widely things happen: generalisations offered as fact
+               "too often", "usually", "routinely", "regularly", "frequently", "rarely", "seldom",
+               "never", "always", "increasingly", "widely", "sharply", "in practice", "the reality",
+               "the real problem", "the problem is", "scarcest", "struggle", "struggling", "left with",
+               "left to cope", "are left", "is left", "cannot afford", "can not afford",
+               # what people report from experience: "young people tell us", "they describe"
+               "tell us", "told us", "tells us", "they describe", "describe their", "we hear", "we see",
+               # predicted effects of a measure: "a cap would raise the cost", "will make it worse"
+               "would raise", "will raise", "would leave", "will leave", "would push", "will push",
+               "would pull", "would add", "would deter", "could deter", "would shrink", "would fall",
+               "make it worse", "makes it worse", "would mean", "will mean", "would cost", "will cost",
+               "risked", "risks", "at the expense of", "arrives too late", "too late"],
     "TREND": ["rising", "rise in", "rises", "rose", "risen", "climbed", "jumped", "gone up", "went up", "falling", "fall in", "fell", "fallen", "increased",
               "increasing", "increase in", "decreased", "decrease in", "decline in", "declined", "declining",
               "doubled", "halved", "tripled", "grown", "growing", "dropped", "cut by", "soared", "plummeted"],
@@ -49,8 +61,13 @@ _CUES = {
     # asks and verdicts: a sentence taking a stance is not offered as fact
     "ASK": ["should", "must", "need to", "needs to", "call for", "calling for", "recommend", "urge",
             "want to see", "would like to see", "is needed", "are needed", "ought to", "not convinced",
-            "oppose", "reject", "concerned that", "worried that"],
+            "oppose", "reject", "concerned that", "worried that", "call on", "calling on", "ask you",
+            "we ask", "asking", "we want", "we would welcome", "would like"],
     "KNOW": ["we know that", "we know from"],
+    # the speaker describing its own work or inviting the reader: no evidence
+    "OWN_WORK": ["we can", "we offer", "we provide", "we run", "we work with", "we help", "we deliver",
+                 "we'd love", "we would love", "we look forward", "our service", "our services", "our team",
+                 "our work", "in our response", "we addressed", "we will continue"],
 }
 _COMPOUND_NEXT = {"-", "based", "base", "informed", "led"}  # "evidence-based" is no citation
 
@@ -74,13 +91,17 @@ _COUNT = re.compile(rf"(?<![\w£.-])({_NUM})(?![\w%-])\s+(?:(?:of|more|new|extra
                     r"([a-z][a-z'-]+)")
 _BIG = re.compile(r"\b(dozens|hundreds|thousands|millions|tens of thousands|hundreds of thousands) of "
                   r"(?:\w+ )?([a-z][a-z'-]+)", re.I)
-_ONE_IN = re.compile(r"\b(one|1) in (\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+_ONE_IN = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|\d+) in (?:every )?"
+                     r"(\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+_TIMES = re.compile(r"\b(twice|three times|four times|five times|half) as (many|much|likely|high|large)\b", re.I)
+_FRACTION = re.compile(r"\b(?:by|than|almost|nearly|around|about|over|under) (a|one) (half|third|quarter|fifth|tenth)\b",
+                       re.I)
 # A proportion of a group: a quantifier, at most one modifier, then a plural
 # head noun (regular "-s" plurals and the common irregular ones), in any domain.
-_MOST = re.compile(r"(?<!the )(?<!\w)(most|majority of|half of|a third of|a quarter of|two-thirds of) "
+_MOST = re.compile(r"(?<!the )(?<!\w)(most|majority of|half of|a third of|a quarter of|two-thirds of|many of|several of) "
                    # "most important reasons" is a superlative, not a share of a group
                    r"(?!(?:important|likely|vulnerable|significant|common|effective|difficult|serious|recent|"
-                   r"urgent|powerful)\b)((?:[a-z]+ )?(?:[a-z]+[^s\W]s|children|people|women|men))\b", re.I)
+                   r"urgent|powerful)\b)((?:[a-z]+ )?(?:[a-z]+[^s\W]s|children|people|women|men)|us|them)\b", re.I)
 _WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _BIG_VALUE = {"dozens": None, "hundreds": None, "thousands": None, "millions": None}
 # What a count must not be: the text's own parts, time spans, ages.
@@ -91,7 +112,7 @@ years year weeks week months month days day hours hour minutes per or and to in 
 was were will would year-old year-olds olds january february march april may june july august september
 october november december pm am times time
 """.split())
-_AGE_BEFORE = re.compile(r"(?:\bat|\bage|\baged|\buntil|\btill|\bup to|\bunder|\bover|\bturn|\breach|"
+_AGE_BEFORE = re.compile(r"(?:\bat|\bage|\baged(?: \d+)?|\baged \d+ to|\buntil|\btill|\bup to|\bunder|\bover|\bturn|\breach|"
                          r"\bbeyond|\bare|\bchapter|\bsection|\bpart|\bpage|\bact|\bphase)\s*$", re.I)
 
 
@@ -103,8 +124,8 @@ def _value(number: str) -> float:
 # else one of the quantity words as a substring of the lower-cased text
 # (a case-insensitive regex alternation cost more than all the parsing).
 _DIGIT_OR_POUND = re.compile(r"[\d£]")
-_QUANTITY_WORDS = ("dozens", "hundreds", "thousands", "millions", "one in", "most", "majority", "half", "third",
-                   "quarter")
+_QUANTITY_WORDS = ("dozens", "hundreds", "thousands", "millions", " in ", "most", "majority", "half", "third",
+                   "quarter", "fifth", "tenth", "twice", "times as")
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -124,17 +145,23 @@ def quantities(text: str) -> list[Quantity]:
         found.append(Quantity(value, "GBP", m.group(0).strip()))
         used.append(m.span())
     for m in _ONE_IN.finditer(text):
-        word = m.group(2).lower()
+        top, word = m.group(1).lower(), m.group(2).lower()
+        k = 1 if top == "one" else int(top) if top.isdigit() else _WORDS.get(top, 0)
         n = int(word) if word.isdigit() else _WORDS.get(word, 0)
-        if n:
-            found.append(Quantity(round(100.0 / n, 1), "percent", m.group(0)))
+        if n and 0 < k < n:
+            found.append(Quantity(round(100.0 * k / n, 1), "percent", m.group(0)))
             used.append(m.span())
+    for m in _TIMES.finditer(text):
+        found.append(Quantity(None, "ratio", m.group(0)))
+    for m in _FRACTION.finditer(text):
+        share = {"half": 50.0, "third": 33.3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}[m.group(2).lower()]
+        found.append(Quantity(share, "percent", m.group(0)))
     for m in _COUNT.finditer(text):
         if any(a <= m.start() < b for a, b in used):
             continue
         noun = m.group(2).lower()
         value = _value(m.group(1))
-        if noun in _NOT_COUNTED or (1900 <= value <= 2100 and "." not in m.group(1)):
+        if noun in _NOT_COUNTED or noun in FUNCTION_WORDS or (1900 <= value <= 2100 and "." not in m.group(1)):
             continue
         if _AGE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             continue
@@ -166,6 +193,10 @@ def find_claim(sent: Sent) -> ClaimFind | None:
     line = sent.line
     if line.kind == "heading" or len(sent.span) < 5:
         return None
+    # titles, datelines and bylines ("Posted by X · 9 May 2024 · 5 min read")
+    # are no claims: a line that is not a list item and ends without a full stop
+    if line.kind != "item" and line.text.rstrip()[-1:] not in '.!?"\')' and line.words <= 25:
+        return None
     doc = line.doc
     cues: dict[str, list[tuple[int, int]]] = {}
     for family, s, e in _line_cues(line):
@@ -196,7 +227,7 @@ def find_claim(sent: Sent) -> ClaimFind | None:
     research = _research(doc, cues)
     if research is not None:
         return ClaimFind("research-finding", start, end, tuple(values), research)
-    if cues.get("ASSERT") and not asks:
+    if cues.get("ASSERT") and not asks and not cues.get("OWN_WORK") and not text.rstrip().endswith("?"):
         for s, e in cues["ASSERT"]:
             if doc[s:e].text.lower() == "value for money" and not any(
                     t.lower_ in ("is", "are", "was", "were", "be", "offer", "offers", "represent", "represents")

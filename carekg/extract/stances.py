@@ -264,12 +264,21 @@ def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
                     continue
                 if doc is not None and not all(doc[k].lower_ in _AUX for k in range(end, c.start)):
                     continue
-                if _deprived(m, by):
-                    # "X warned against accommodation with no care" is for care;
-                    # "X proposes that the role be abolished" is against the role
-                    stance = "support" if stance == "oppose" else "oppose"
+                if stance == "oppose" and _deprived(m, by):
+                    stance = "support"  # "X warned against accommodation with no care" is for care
+                elif stance == "support" and _removes(m, by, c):
+                    stance = "oppose"  # "X proposes that the role be abolished" is against the role
                 return agent_id, stance, start
     return None
+
+
+def _removes(m: ConceptMatch, by: dict[str, list[Cue]], cue: Cue) -> bool:
+    """Whether what an agent proposes is to take the thing away: a verb of
+    removal between the proposing cue and the thing, or right after it
+    ("plans to scrap X", "proposes that X be abolished")."""
+    return bool(by["LABEL_DEPRIVE"]
+                or [d for d in by["DEPRIVE"] if cue.end <= d.start < m.start and m.start - d.end <= 3]
+                or [d for d in by["DEPRIVE"] if d.start >= m.end and d.start - m.end <= 3])
 
 
 def _own_verdict(by: dict[str, list[Cue]], agent_start: int) -> str | None:
