@@ -106,38 +106,66 @@ _ROLE_LINKS = frozenset({"of", "at", "for", "from", "with", "the", ",", "-", "an
 _POSSESSIVES = frozenset({"its", "their"})
 
 
+_SLOT_SEPARATORS = frozenset({",", "|", "(", ")", "-", ";", "·", "•", ":"})
+_ORG_LINKS = frozenset({"of", "at", "for", "with", "from"})
+
+
+def _org_in_segment(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
+    """The organisation's name in one segment of a slot: the whole segment
+    when it is a name ("Defend Digital Me"), else the name after "of/at/for"
+    that follows a job ("Director of the charity Article 39")."""
+    while a < b and doc[a].lower_ in ("the", "and"):
+        a += 1
+    if a >= b:
+        return None
+    if not has_role(doc, a, b):
+        return (a, b) if org_name_at(doc, a, b) == b else None
+    for k in range(a, b):
+        if doc[k].lower_ in _ORG_LINKS and has_role(doc, a, k):
+            j = k + 1
+            while j < b and not doc[j].text[:1].isupper():
+                j += 1  # "the children's rights charity X"
+            if j < b and org_name_at(doc, j, b) == b and not has_role(doc, j, b):
+                return j, b
+            return None
+    return None
+
+
 def slot_org(line: Line, actors: Actors, index: AgentIndex, start: int, end: int) -> Hit | None:
     """An organisation named in tokens [start, end) of a role or speaker
-    slot: a known hit, else the capitalised name there (a slot makes any
-    name an organisation's: "Director, Defend Digital Me")."""
+    slot: a known hit, else a capitalised name standing where English puts
+    the employer ("Chief Executive, X", "Director of X"): a slot makes any
+    name an organisation's, head noun or not ("Director, Defend Digital Me")."""
     doc = line.doc
     hit = next((h for h in actors.hits.get(line.index, []) if start <= h.start < end and is_org(actors, h.agent_id)),
                None)
     if hit is not None or doc is None:
         return hit
-    k = start
-    while k < end and (doc[k].lower_ in _ROLE_LINKS or not doc[k].text[:1].isupper()):
-        k += 1
-    if k >= end:
+    found = None
+    seg = start
+    for k in range(start, end + 1):
+        if k == end or doc[k].text in _SLOT_SEPARATORS:
+            found = _org_in_segment(doc, seg, k) or found
+            seg = k + 1
+    if found is None or person_name_at(doc, found[0]) >= found[1]:
         return None
-    stop = org_name_at(doc, k, end)
-    if stop <= k or person_name_at(doc, k) >= stop:
-        return None
+    k, stop = found
     name = doc[k:stop].text
-    agent_id = index.resolve(name) or slugify(name[4:] if name.lower().startswith("the ") else name)
+    label = name[4:] if name.lower().startswith("the ") else name
+    agent_id = index.resolve(name) or slugify(label)
     if agent_id not in actors.agents:
         if agent_id in index.knowledge.agents:
             ensure_agent(index, actors.agents, agent_id)
         else:
-            actors.agents[agent_id] = Agent(agent_id, name[4:] if name.lower().startswith("the ") else name)
+            actors.agents[agent_id] = Agent(agent_id, label)
     if not is_org(actors, agent_id):
         return None
-    found = hit_at(agent_id, doc, k, stop, line.index, line.start)
+    hit = hit_at(agent_id, doc, k, stop, line.index, line.start)
     hits = actors.hits.setdefault(line.index, [])
-    if not any(h.start < found.end and found.start < h.end for h in hits):
-        hits.append(found)
+    if not any(h.start < hit.end and hit.start < h.end for h in hits):
+        hits.append(hit)
         hits.sort(key=lambda h: h.start)
-    return found
+    return hit
 
 
 def _role(line: Line, actors: Actors, index: AgentIndex, start: int, end: int) -> tuple[str | None, str | None]:
@@ -453,7 +481,36 @@ def recover_author(lines: list[Line], sents: list[Sent], actors: Actors, index: 
             if sent.index in opening and before in ([], ["the"]) and verbs and verbs[0] in _SELF_NAMING \
                     and is_org(actors, hit.agent_id):
                 return hit.agent_id
+    for sent in sents[:4]:  # "We're the X Collective, a group of …"
+        doc, i0 = sent.line.doc, sent.span.start
+        lowers = sent.line.lowers
+        for hit in actors.hits.get(sent.line.index, []):
+            if sent.span.start <= hit.start < sent.span.end and is_org(actors, hit.agent_id):
+                before = [w for w in lowers[max(i0, hit.start - 4):hit.start] if w not in ("the", "!", ",")]
+                if before[-2:] in (["we", "are"], ["we", "'re"]) or before[-1:] == ["we're"]:
+                    return hit.agent_id
     for mention in actors.mentions:  # sign-off
         person = actors.agents[mention.agent_id]
         return person.member_of or person.id
-    return byline(lines, actors, index)
+    return byline(lines, actors, index) or bare_byline(lines, sents, actors, index)
+
+
+_FIRST_PERSON_SINGULAR = frozenset({"i", "my", "me", "i'm", "i've", "i'd"})
+
+
+def bare_byline(lines: list[Line], sents: list[Sent], actors: Actors, index: AgentIndex) -> str | None:
+    """A name alone on a line under the title ("Jane Doe", then perhaps her
+    job on the next line), in a text that speaks as "I": its author."""
+    content = [l for l in lines if l.doc is not None][:6]
+    speaks_as_i = any(_FIRST_PERSON_SINGULAR.intersection(s.line.lowers[s.span.start:s.span.end]) for s in sents[:12])
+    for k, line in enumerate(content[1:], start=1):
+        doc = line.doc
+        end = person_name_at(doc, 0)
+        if end == 0 or end != len(doc):
+            continue
+        nxt = content[k + 1] if k + 1 < len(content) else None
+        role_line = nxt is not None and nxt.words <= 12 and nxt.text.rstrip()[-1:] not in ".!?"
+        if speaks_as_i or role_line:
+            title, org = _role(nxt, actors, index, 0, len(nxt.doc)) if role_line else (None, None)
+            return add_person(actors, index, doc.text, title, org)
+    return None
