@@ -103,12 +103,16 @@ def _short_references(lines: list[Line], actors: Actors) -> None:
     mention of that organisation when exactly one named organisation (the
     author included) has that head."""
     owners: dict[str, set[str]] = {}
-    named = {h.agent_id for line_hits in actors.hits.values() for h in line_hits} | {actors.author_id}
-    for agent_id in named:
+    first_named: dict[str, int] = {}  # agent -> first line naming it
+    for line_index in sorted(actors.hits):
+        for h in actors.hits[line_index]:
+            first_named.setdefault(h.agent_id, line_index)
+    first_named.setdefault(actors.author_id, -1)
+    for agent_id in first_named:
         agent = actors.agents.get(agent_id)
         if agent is not None and agent.kind == "organisation" and " " in agent.label:
-            head = agent.label.split()[-1]
-            if head.lower() in ORG_HEADS and head[:1].isupper():
+            head = _head_noun(agent.label)
+            if head is not None:
                 owners.setdefault(head, set()).add(agent_id)
     heads = {head: next(iter(ids)) for head, ids in owners.items() if len(ids) == 1}
     if not heads:
@@ -120,12 +124,35 @@ def _short_references(lines: list[Line], actors: Actors) -> None:
         busy = {i for h in line_hits for i in range(h.start, h.end)}
         doc = line.doc
         for i in range(len(doc) - 1):
-            if doc[i].lower_ == "the" and doc[i + 1].text in heads and not busy.intersection((i, i + 1)):
-                nxt = doc[i + 2] if i + 2 < len(doc) else None
-                if nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha:
-                    continue  # "the Forum Committee": a longer name, not a reference back
-                line_hits.append(hit_at(heads[doc[i + 1].text], doc, i, i + 2, line.index, line.start))
+            head = doc[i + 1].lower_
+            if doc[i].lower_ != "the" or head not in heads or busy.intersection((i, i + 1)):
+                continue
+            owner = heads[head]
+            # lower case ("the review") only points back once the body has been named
+            if not doc[i + 1].text[:1].isupper() and first_named[owner] > line.index:
+                continue
+            nxt = doc[i + 2] if i + 2 < len(doc) else None
+            if nxt is not None and (nxt.text[:1].isupper() and nxt.is_alpha or nxt.lower_ in ("of", "for")):
+                continue  # "the Forum Committee", "the review of X": a longer name, not a reference back
+            line_hits.append(hit_at(owner, doc, i, i + 2, line.index, line.start))
         line_hits.sort(key=lambda h: h.start)
+
+
+def _head_noun(label: str) -> str | None:
+    """The head noun of an organisation's name, lower case: its last word,
+    or the last word before "of/for" ("Independent Review of X" -> review)."""
+    words = label.split()
+    for k, word in enumerate(words):
+        if word.lower() in ("of", "for") and k > 0:
+            words = words[:k]
+            break
+    head = words[-1].lower()
+    return head if (head in ORG_HEADS or head in _REFERENCE_HEADS) and len(words) > 1 else None
+
+
+# Heads by which a named review or inquiry is referred back to ("the review
+# recommends"), which are not enough to make an unknown phrase a body's name.
+_REFERENCE_HEADS = frozenset({"review", "inquiry", "inspectorate", "regulator", "tribunal", "court"})
 
 
 # -- the document's own voice -----------------------------------------------------------

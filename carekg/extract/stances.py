@@ -226,7 +226,9 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
             # "we reject the government's plans to X", "we welcome its plan to X"
             mine = _own_verdict(by, third[2]) if third[0] not in speakers else None
             if mine:
-                out.extend(Judgement(a, m.concept, mine, 0.7, m) for a in speakers)
+                # a verdict on the other's proposal: rejecting a plan to scrap X is for X
+                on_thing = third[1] if mine == "support" else ("support" if third[1] == "oppose" else "oppose")
+                out.extend(Judgement(a, m.concept, on_thing, 0.7, m) for a in speakers)
             continue
         stance, conf = _stance(m, by, doc, question, ask_context)
         if stance:
@@ -243,7 +245,11 @@ recommend call urg want welcom support endors advoc argu push campaign oppos rej
 concern worri disagre
 """.split())
 _AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "remains", "remain", "also", "today",
-                  "strongly", "would", "not", "'s", "does", "do", "did", "n't", "firmly", "still"})
+                  "strongly", "would", "not", "'s", "does", "do", "did", "n't", "firmly", "still", "nonetheless",
+                  "now", "again", "already", "previously", "repeatedly", "since", "however", "so", "far", "yet",
+                  "itself", "themselves", "last", "this", "week", "month", "year", "recently", "formally",
+                  # "X has said it will not …", "X said they would …": the subject's own words
+                  "said", "says", "say", "it", "they", "that", ","})
 
 
 def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
@@ -260,7 +266,7 @@ def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
             for start, end, agent_id in agent_hits:
                 # the speaker named in the third person ("The Forum supports X",
                 # as submissions and press copy write) holds the position too
-                if not 0 <= c.start - end <= gap:
+                if not 0 <= c.start - end <= gap + 5:
                     continue
                 if doc is not None and not all(doc[k].lower_ in _AUX for k in range(end, c.start)):
                     continue
