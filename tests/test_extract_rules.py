@@ -293,9 +293,12 @@ def test_author_from_sign_off(knowledge):
 
 
 def test_unknown_author_is_not_guessed(knowledge):
+    # nobody to hold it: the position is not given to a guessed author, nor to
+    # "unknown author" (which would merge unrelated documents into one actor)
     ex = run(knowledge, "We call for a kinship allowance.", publisher=None)
-    assert (UNKNOWN_AUTHOR_ID, "kinship-allowance", "support") in stances(ex)
+    assert stances(ex) == set()
     assert ex.agents[UNKNOWN_AUTHOR_ID].kind == "unknown"
+    assert [m.role for m in ex.mentions if m.agent_id == UNKNOWN_AUTHOR_ID] == ["author"]
 
 
 # -- concepts ------------------------------------------------------------------------------
@@ -513,7 +516,8 @@ def test_second_quote_after_attribution_stays_with_speaker(knowledge):
             "“We want a kinship allowance in law.”\n\nThe Stanmore Care Guild said: “We disagree with that.”")
     found = stances(run(knowledge, text))
     assert ("lena-fox", "kinship-allowance", "support") in found
-    assert not any(a == "stanmore-care-guild" for a, _, _ in found)
+    # the Guild's reply disagrees with what it answers; it never takes Lena Fox's side
+    assert ("stanmore-care-guild", "kinship-allowance", "support") not in found
 
 
 def test_opening_quote_starts_a_new_sentence(knowledge):

@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 import carekg.knowledge as knowledge_module
 from carekg.errors import OntologyError
+from carekg.extract.text import fold_key, slugify
 from carekg.knowledge import load_knowledge, ontology_dir, ontology_graph, shapes_graph
 from carekg.validate import validate_graph
 from carekg.namespace import AG, CB, CKG, THEME
@@ -39,7 +40,10 @@ def _yaml(name: str) -> dict:
 
 PROPOSALS_YAML = {p["id"]: p for p in _yaml("proposals.yaml")["proposals"]}
 THEMES_YAML = {t["id"]: t for t in _yaml("proposals.yaml")["themes"]}
-AGENTS_YAML = {o["id"]: o for o in _yaml("organisations.yaml")["organisations"]}
+# The registry: the shared actors of the seed corpus, then the sector registry.
+REGISTRY_FILES = ("organisations.yaml", "registry.yaml")
+REGISTRY_ENTRIES = [(name, o) for name in REGISTRY_FILES for o in _yaml(name)["organisations"]]
+AGENTS_YAML = {o["id"]: o for _, o in REGISTRY_ENTRIES}
 
 
 @pytest.fixture(scope="module")
@@ -236,11 +240,85 @@ def test_registry_agent(agent_id, graphs):
         assert g.value(node, CKG.succeededBy) is None
 
 
-def test_generator_in_sync_with_committed_turtle():
-    """tools/gen_ontology.py would write the same graphs (altLabels kept)."""
+def _owners_by_key(entries) -> dict[str, set[str]]:
+    owners: dict[str, set[str]] = {}
+    for e in entries:
+        for label in (e["name"], *(e.get("aliases") or [])):
+            owners.setdefault(fold_key(label), set()).add(e["id"])
+    return owners
+
+
+def test_registry_files_do_not_collide():
+    """No id is used twice and no name or alias (folded as the matcher and the
+    evaluation fold them) belongs to two agents, across both YAML files."""
+    ids = [o["id"] for _, o in REGISTRY_ENTRIES]
+    assert len(REGISTRY_ENTRIES) > 250
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    shared = [o for name, o in REGISTRY_ENTRIES if name == "organisations.yaml"]
+    sector = [o for name, o in REGISTRY_ENTRIES if name == "registry.yaml"]
+    assert shared and sector
+    collisions = {key: owners for key, owners in _owners_by_key(shared + sector).items() if len(owners) > 1}
+    assert collisions == {}
+
+
+def test_turtle_labels_do_not_collide():
+    """The same across every label the extractor reads (hand-added altLabels too)."""
+    agents = load_knowledge().agents.values()
+    entries = [{"id": a.id, "name": a.name, "aliases": a.aliases} for a in agents]
+    collisions = {key: owners for key, owners in _owners_by_key(entries).items() if len(owners) > 1}
+    assert collisions == {}
+
+
+def test_succeeded_by_names_an_agent():
+    for source, e in REGISTRY_ENTRIES:
+        if e.get("succeeded_by"):
+            assert e["succeeded_by"] in AGENTS_YAML, f"{source}: {e['id']}"
+            assert e["succeeded_by"] != e["id"] and e.get("change"), f"{source}: {e['id']}"
+
+
+@pytest.mark.parametrize("agent_id", sorted(o["id"] for name, o in REGISTRY_ENTRIES if name == "registry.yaml"))
+def test_sector_registry_entry(agent_id):
+    """A sector entry is an organisation whose id is the slug of its name (the id
+    the extractor coins for the name found in a text) and whose fields are known."""
+    e = AGENTS_YAML[agent_id]
+    assert set(e) <= {"id", "name", "aliases", "type", "succeeded_by", "change"}
+    assert e["type"] in set(ORG_TYPES)
+    name = e["name"][4:] if e["name"].startswith("The ") else e["name"]
+    assert agent_id == slugify(name)
+    aliases = e.get("aliases") or []
+    assert all(isinstance(a, str) and a == a.strip() and a for a in aliases)
+    assert len(set(aliases)) == len(aliases) and e["name"] not in aliases
+
+
+def _generator():
     spec = importlib.util.spec_from_file_location("gen_ontology", ROOT / "tools" / "gen_ontology.py")
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
+    return gen
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"id": "pause", "name": "Pause Again", "type": "charity"}, "id 'pause' is already used in organisations.yaml"),
+    ({"id": "dfe", "name": "DfE", "type": "government"}, "dfe: 'DfE' collides with 'DfE' of uk-government (organisations.yaml)"),
+    ({"id": "the-barnardos", "name": "Barnardos", "type": "charity"}, "the-barnardos: 'Barnardos' collides with \"Barnardo's\" of barnardos (registry.yaml)"),
+    ({"id": "x", "name": "X Trust", "type": "charity", "succeeded_by": "nobody"}, "x: succeeded_by 'nobody' names no entry"),
+    ({"id": "y", "name": "Y Trust", "type": "trust"}, "y: unknown type 'trust'"),
+])
+def test_generator_refuses_an_inconsistent_registry(tmp_path, extra, message):
+    gen = _generator()
+    for name in REGISTRY_FILES:
+        shutil.copy(ONTOLOGY / name, tmp_path / name)
+    with open(tmp_path / "registry.yaml", "a", encoding="utf-8") as f:
+        f.write("  - " + yaml.safe_dump(extra, default_flow_style=True, sort_keys=False, width=1000))
+    with pytest.raises(gen.RegistryError) as error:
+        gen.load_registry(tmp_path)
+    assert str(error.value) == f"registry.yaml: {message}"
+    assert len(gen.load_registry(ONTOLOGY)) == len(REGISTRY_ENTRIES)
+
+
+def test_generator_in_sync_with_committed_turtle():
+    """tools/gen_ontology.py would write the same graphs (altLabels kept)."""
+    gen = _generator()
     for path, text in gen.generate().items():
         committed = Graph().parse(path, format="turtle")
         assert isomorphic(Graph().parse(data=text, format="turtle"), committed), path.name

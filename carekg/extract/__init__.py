@@ -17,7 +17,8 @@ from carekg.extract.emergent import emergent_ask
 from carekg.extract.proposals import ConceptMatch, ConceptMatcher
 from carekg.extract.sentences import Line, Sent, analyse
 from carekg.extract.speakers import Actors, cited_hits, find_actors, registry_agent
-from carekg.extract.stances import Cue, Judgement, answer_stance, carries_stance, judge, line_cues
+from carekg.extract.stances import Cue, Judgement, answer_stance, carries_stance, judge, line_cues, \
+    states_position
 from carekg.extract.text import normalise
 from carekg.knowledge import Knowledge
 from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Claim, Document, Extraction, Mention, Span, Statement
@@ -111,7 +112,13 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
         hits = [(h.start, h.end, h.agent_id) for h in actors.hits.get(sent.line.index, [])
                 if sent.span.start <= h.start < sent.span.end]
         judgements = judge(sent, matches, line_cue, speakers, hits, sent.line.index in asks)
-        if not matches and topic is not None and speakers and sent.index - topic[0].index <= 3:
+        if not matches and states_position(sent, line_cue):
+            # position first, then proposal: a stance in words no label holds
+            soft = res.concepts.soft_match(sent)
+            if soft is not None:
+                judgements = judge(sent, [soft], line_cue, speakers, hits, sent.line.index in asks)
+                judgements = [replace(j, confidence=round(j.confidence * 0.7, 2)) for j in judgements]
+        if not matches and not judgements and topic is not None and speakers and sent.index - topic[0].index <= 3:
             stance = carries_stance(sent, line_cue)
             if stance:
                 # disagreeing with someone's refusal of X is asking for X

@@ -63,6 +63,16 @@ GENERIC_STEMS = frozenset({"support", "help", "provid", "access", "servic", "mor
 
 DEFINITION_RATIO = 0.5  # share of a definition's distinctive weight a sentence must repeat
 DEFINITION_MIN_WORDS = 4
+# The semantic fallback, for sentences that state a position in words no label
+# holds: a concept's "profile" is the stems of all its labels and its
+# definition, weighted by how few concepts share them (IDF); a sentence
+# matches the concept whose profile it overlaps most, by a clear margin.
+# Tuned on the development corpus (tests/devset): lower thresholds found
+# more but added as many false positives.
+SOFT_MIN_SCORE = 0.0
+SOFT_MIN_ABS = 11.0
+SOFT_MIN_WORDS = 2
+SOFT_MARGIN = 1.2
 
 
 class ConceptMatcher:
@@ -92,6 +102,7 @@ class ConceptMatcher:
         self.by_stem = dict(self.by_stem)  # plain dict: lookups must not insert
         self.stemsets = {id(p): p.stemset for ps in self.by_stem.values() for p in ps}
         self._definitions(knowledge)
+        self._profiles(knowledge)
 
     def _definitions(self, knowledge: Knowledge) -> None:
         """Distinctive definition stems per concept, with IDF weights."""
@@ -110,6 +121,58 @@ class ConceptMatcher:
         for pid, bag in self.definition.items():
             for stem in bag:
                 self.by_definition_stem[stem].append(pid)
+
+    def _profiles(self, knowledge: Knowledge) -> None:
+        """Each concept's stems from every label and its definition, with
+        IDF weights over concepts, for the semantic fallback."""
+        bags: dict[str, set[str]] = {}
+        for p in knowledge.proposals.values():
+            bag: set[str] = set()
+            for text in (p.label, *p.alt_labels, p.definition):
+                bag.update(s for s in content_stems(phrase_doc(text)) if s not in GENERIC_STEMS)
+            bags[p.id] = bag
+        n = len(bags)
+        df: dict[str, int] = defaultdict(int)
+        for bag in bags.values():
+            for stem in bag:
+                df[stem] += 1
+        self.profile_weight = {stem: math.log((n + 1) / count) for stem, count in df.items()}
+        self.profile = bags
+        self.by_profile_stem: dict[str, list[str]] = defaultdict(list)
+        for pid, bag in bags.items():
+            for stem in bag:
+                self.by_profile_stem[stem].append(pid)
+        self.by_profile_stem = dict(self.by_profile_stem)
+
+    def soft_match(self, sent: Sent, lo: int | None = None, hi: int | None = None) -> ConceptMatch | None:
+        """The concept whose profile the tokens [lo, hi) of the sentence share
+        most (IDF-weighted, as a share of the sentence's own weight), if it
+        clearly beats the next one; None otherwise."""
+        keys = sent.line.keys
+        lo = sent.span.start if lo is None else lo
+        hi = sent.span.end if hi is None else hi
+        where: dict[str, int] = {}
+        for i in range(lo, hi):
+            key = keys[i]
+            if key is not None and key not in GENERIC_STEMS and key not in where:
+                where[key] = i
+        total = sum(self.profile_weight.get(stem, math.log(len(self.profile) + 1)) for stem in where) or 1.0
+        scores: dict[str, float] = defaultdict(float)
+        shared: dict[str, list[str]] = defaultdict(list)
+        for stem in where:
+            for pid in self.by_profile_stem.get(stem, ()):
+                scores[pid] += self.profile_weight[stem]
+                shared[pid].append(stem)
+        ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))
+        if not ranked:
+            return None
+        best = ranked[0]
+        second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        if len(shared[best]) < SOFT_MIN_WORDS or scores[best] < SOFT_MIN_ABS \
+                or scores[best] / total < SOFT_MIN_SCORE or scores[best] < SOFT_MARGIN * second:
+            return None
+        positions = frozenset(where[s] for s in shared[best])
+        return ConceptMatch(best, "(profile)", positions, min(positions), max(positions) + 1, scores[best] / total)
 
     def definition_matches(self, where: dict[str, list[int]]) -> list[ConceptMatch]:
         """Concepts whose distinctive definition words the sentence mostly repeats."""

@@ -422,6 +422,8 @@ _LEAD = frozenset("""
 the however but and meanwhile separately elsewhere yet instead similarly likewise now today yesterday also
 earlier later this week in a an statement response its their his her
 """.split())
+# Conjunctions that open a clause with a new subject after a comma.
+_CLAUSE_OPENERS = frozenset({"but", "while", "whereas", "although", "though", "and", "yet"})
 # Anaphoric subjects: "The charity also wants …", "It said …" continue the
 # last reported body (general English reference to the last-named body).
 _BODY_NOUNS = frozenset("""
@@ -490,11 +492,12 @@ def _reported(sent: Sent, actors: Actors, last_person: str | None) -> list[str]:
         if lead in (["according", "to"], ["according", "to", "the"]):
             return [hit.agent_id]
         if len(lead) > 6 or not all(w in _LEAD or w.endswith("-experienced") for w in lead):
-            # a clause opening after a comma: "…, but X warned that …"
+            # a new clause: "…; X warned that …", "…, but X said …" (not a list "A, B and C")
             prev = hit.start - 1
-            while prev >= lo and doc[prev].lower_ in _LEAD:
+            while prev >= lo and doc[prev].lower_ in ("the", "a", "an"):
                 prev -= 1
-            if not (prev >= lo and doc[prev].text in (",", ";", ":")):
+            opener = doc[prev].lower_ if prev >= lo else ""
+            if not (opener in (";", ":") or opener in _CLAUSE_OPENERS and prev > lo and doc[prev - 1].text == ","):
                 continue
         group = _subject_group(doc, hits, k)
         end = group[-1].end

@@ -345,7 +345,8 @@ def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
         return verdict, 0.65
     if by["COMPLAINT"]:
         # "does nothing to end X" complains that X goes on
-        if any(c.end <= m.start and m.start - c.end <= 4 for c in by["DEPRIVE"]):
+        if any(k.end <= c.start and c.end <= m.start and m.start - c.end <= 4
+               for c in by["DEPRIVE"] for k in by["COMPLAINT"]):
             return "oppose", 0.6
         return "support", 0.7
     if question and not ask_context:
@@ -405,6 +406,18 @@ def carries_stance(sent: Sent, cues: list[Cue]) -> str | None:
             if short or any(abs(b - c.start) <= 8 for b in back):
                 return _CARRY[family]
     return None
+
+
+_POSITION_FAMILIES = frozenset({"SUPPORT", "OPPOSE", "COMPLAINT", "VERDICT_NEG", "VERDICT_POS", "FIRST_PERSON_ASK",
+                                "NEGATION"})
+
+
+def states_position(sent: Sent, cues: list[Cue]) -> bool:
+    """Whether the sentence asks, welcomes, refuses or judges something (a
+    position cue outside a question): the gate before any loose matching."""
+    if sent.text.rstrip().endswith("?"):
+        return False
+    return any(c.family in _POSITION_FAMILIES and _in(c, sent) for c in cues)
 
 
 def first_person_ask(sent: Sent, cues: list[Cue]) -> Cue | None:
