@@ -93,7 +93,7 @@ class AgentIndex:
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
         self.by_key: dict[str, str] = {}
-        self.by_acronym: dict[str, str] = {}
+        claimants: dict[str, set[str]] = {}
         self.matcher = PhraseMatcher(nlp().vocab, attr="LOWER")
         self.patterns: dict[str, list[str]] = {}  # pattern key -> case template tokens
         for agent in knowledge.agents.values():
@@ -101,16 +101,21 @@ class AgentIndex:
                 self.by_key.setdefault(fold_key(name), agent.id)
                 self._add_pattern(agent.id, name)
             if agent.type != "person" and len(agent.name.split()) >= 2:
-                initials = acronym(agent.name)
+                initials = acronym(_clean_name(agent.name))
                 if len(initials) >= 2:
-                    self.by_acronym.setdefault(initials, agent.id)
+                    claimants.setdefault(initials, set()).add(agent.id)
+        # initials derived from names only count when one body has them
+        # ("AC" could be Action for Children or Achieving for Children)
+        self.by_acronym = {initials: next(iter(ids)) for initials, ids in claimants.items() if len(ids) == 1}
         for agent in knowledge.agents.values():  # surnames of registry persons
             if agent.type == "person":
                 self.by_key.setdefault(fold_key(agent.name.split()[-1]), agent.id)
 
     def _add_pattern(self, agent_id: str, name: str) -> None:
         text = normalise(name).text.strip()
-        if text.lower().startswith("the "):
+        # "The Fostering Network" is also written "Fostering Network"; "The
+        # Times" is not "Times" (one word left would be an ordinary noun)
+        if text.lower().startswith("the ") and len(text.split()) > 2:
             text = text[4:]
         doc = nlp().make_doc(text)
         key = f"{agent_id}|{text}"

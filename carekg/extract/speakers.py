@@ -68,10 +68,11 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     agents: dict[str, Agent] = {}
     hits: dict[int, list[Hit]] = {}
     local: dict[str, str] = {}  # acronyms the text introduces
+    common = _lower_case_bigrams(lines)
     for line in lines:
         if line.doc is None:
             continue
-        reg = index.registry_hits(line.doc, line.index, line.start)
+        reg = [h for h in index.registry_hits(line.doc, line.index, line.start) if not _common_word(line, h, common)]
         new = index.discovered_hits(line.doc, line.index, line.start, [], agents, line.lowers, local)
         # a longer discovered name wins over a registry word inside it
         # ("Local Government Association" is not the Government)
@@ -97,6 +98,31 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     return actors
 
 
+def _lower_case_bigrams(lines: list[Line]) -> set[tuple[str, str]]:
+    """Word pairs the text writes in lower case ("kinship care")."""
+    pairs = set()
+    for line in lines:
+        texts = line.texts
+        for k in range(len(texts) - 1):
+            if texts[k][:1].islower() and texts[k + 1][:1].islower():
+                pairs.add((texts[k], texts[k + 1]))
+    return pairs
+
+
+def _common_word(line: Line, hit: Hit, common: set[tuple[str, str]]) -> bool:
+    """A one-word name that is an ordinary word capitalised only because it
+    opens a sentence ("Kinship care is …", "Frontline social workers …"):
+    the same words stand in lower case elsewhere in the text."""
+    if hit.end - hit.start != 1 or hit.end >= len(line.texts):
+        return False
+    word, nxt = line.texts[hit.start], line.texts[hit.end]
+    if word.isupper() or not nxt[:1].islower():
+        return False
+    opens = hit.start == 0 or any(s.span.start == hit.start for s in line.sents) \
+        or all(not t[:1].isalnum() for t in line.texts[:hit.start])
+    return opens and (word.lower(), nxt) in common
+
+
 def _short_references(lines: list[Line], actors: Actors) -> None:
     """"The Forum", "the Trust": once a text has named an organisation, English
     refers back to it by "the" + its capitalised head noun. Counted as a
@@ -104,14 +130,20 @@ def _short_references(lines: list[Line], actors: Actors) -> None:
     author included) has that head."""
     owners: dict[str, set[str]] = {}
     first_named: dict[str, int] = {}  # agent -> first line naming it
+    names: dict[str, set[str]] = {}  # agent -> the names the text calls it by
     for line_index in sorted(actors.hits):
+        line = lines[line_index]
         for h in actors.hits[line_index]:
             first_named.setdefault(h.agent_id, line_index)
+            if line.doc is not None:
+                names.setdefault(h.agent_id, set()).add(line.doc[h.start:h.end].text)
     first_named.setdefault(actors.author_id, -1)
     for agent_id in first_named:
         agent = actors.agents.get(agent_id)
-        if agent is not None and agent.kind == "organisation" and " " in agent.label:
-            head = _head_noun(agent.label)
+        if agent is None or agent.kind != "organisation":
+            continue
+        for name in {agent.label} | names.get(agent_id, set()):
+            head = _head_noun(name) if " " in name else None
             if head is not None:
                 owners.setdefault(head, set()).add(agent_id)
     heads = {head: next(iter(ids)) for head, ids in owners.items() if len(ids) == 1}
