@@ -113,7 +113,8 @@ CUES: dict[str, list[str]] = {
     # turn the stance round (concerned about cuts to X = for X).
     "DEPRIVE": [
         "abandon", "abandoned", "forget", "stop", "end", "cut", "cuts", "lose", "loss", "ignore",
-        "separate", "deny", "delay", "overlook", "neglect", "reduce", "scrap", "abolish", "weaken",
+        "split up", "separated from", "deny", "delay", "overlook", "neglect", "reduce", "scrap", "abolish", "weaken",
+        "ban", "banning", "prohibit", "outlaw",
         "water down", "whether", "question", "undermine", "challenge to", "lack", "absence", "erode",
         "less important", "sideline", "remove",
         # absence inside the object: "warn against accommodation that offers no care"
@@ -233,7 +234,25 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
         stance, conf = _stance(m, by, doc, question, ask_context)
         if stance:
             out.extend(Judgement(a, m.concept, stance, conf, m) for a in speakers)
+        out.extend(Judgement(a, m.concept, "support", 0.6, m) for a in _as_proposed(m, by, agent_hits, doc))
     return out
+
+
+def _as_proposed(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
+                 doc: Doc) -> list[str]:
+    """"…, as the review had proposed": after the thing, "as" and an agent
+    who proposed or urged it — that agent supports the thing itself, whatever
+    the sentence says of it."""
+    for c in by["THIRD_SUPPORT"] + by["SUPPORT"]:
+        if c.start < m.end or c.start - m.end > 12:
+            continue
+        for start, end, agent_id in agent_hits:
+            if end <= c.start and start >= m.end and all(doc[k].lower_ in _AUX for k in range(end, c.start)) \
+                    and start > 0 and doc[start - 1].lower_ in ("as", "which", "that") or \
+                    end <= c.start and start >= 2 and doc[start - 1].lower_ == "the" and doc[start - 2].lower_ == "as":
+                if all(doc[k].lower_ in _AUX for k in range(end, c.start)):
+                    return [agent_id]
+    return []
 
 
 # Stance verbs that report the position of their grammatical subject when
@@ -255,7 +274,8 @@ _AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "remains", "
 def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
                  speakers: list[str], doc=None) -> tuple[str, str, int] | None:
     """An agent named right before a proposing/refusing verb that governs m."""
-    families = (("THIRD_SUPPORT", "support", 1), ("THIRD_OPPOSE", "oppose", 1),
+    # refusals first: "had no plans to" also holds the proposing word "plans"
+    families = (("THIRD_OPPOSE", "oppose", 1), ("THIRD_SUPPORT", "support", 1),
                 ("OPPOSE", "oppose", 3), ("SUPPORT", "support", 3))
     for family, stance, gap in families:
         for c in by[family]:
@@ -270,7 +290,7 @@ def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
                     continue
                 if doc is not None and not all(doc[k].lower_ in _AUX for k in range(end, c.start)):
                     continue
-                if stance == "oppose" and _deprived(m, by):
+                if stance == "oppose" and _deprived(m, by, doc, c):
                     stance = "support"  # "X warned against accommodation with no care" is for care
                 elif stance == "support" and _removes(m, by, c):
                     stance = "oppose"  # "X proposes that the role be abolished" is against the role
@@ -297,25 +317,46 @@ def _own_verdict(by: dict[str, list[Cue]], agent_start: int) -> str | None:
     return None
 
 
-def _deprived(m: ConceptMatch, by: dict[str, list[Cue]]) -> bool:
-    """Whether the match names a loss or absence, so refusing it supports the thing."""
-    return bool(
-        by["LABEL_DEPRIVE"]  # the label names a loss: "cuts to early help"
-        or [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6]
-        or [c for c in by["DEPRIVE"] if c.start >= m.end and c.start - m.end <= 3]
-        # a word of absence between the matched words ("accommodation that
-        # offers no care"): what is refused is the absence of the thing
-        or [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
-    )
+_PASSIVE = frozenset({"be", "being", "been", "is", "are", "was", "were", "get", "getting", "got"})
 
 
-def _verdict(m: ConceptMatch, by: dict[str, list[Cue]]) -> str | None:
+def _deprived(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None, cue: Cue | None = None) -> bool:
+    """Whether the match names a loss or absence, so refusing it supports the
+    thing: a word of loss in the label ("cuts to early help"), before the
+    thing ("concerned about cuts to X"), inside it ("accommodation that offers
+    no care") or after it in the passive ("X being scrapped"). Two such words
+    cancel out when one ends the other ("a ban on placements without care"
+    is for care)."""
+    losses = list(by["LABEL_DEPRIVE"])
+    losses += [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6]
+    losses += [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
+    for c in by["DEPRIVE"]:
+        if c.start >= m.end and c.start - m.end <= 3 and (
+                doc is None or any(doc[k].lower_ in _PASSIVE for k in range(m.end, c.start))):
+            losses.append(c)
+    if cue is not None:  # the refusing words themselves ("no plans to") are not the thing's loss
+        losses = [c for c in losses if not (cue.start <= c.start < cue.end)]
+    if not losses:
+        return False
+    if doc is not None:
+        kinds = {("ending" if doc[c.start].lower_ in _ENDING else "absence" if doc[c.start].lower_ in _ABSENCE
+                  else "other") for c in losses}
+        if kinds == {"ending", "absence"}:
+            return False  # ending an absence: "a ban on placements without care" is for care
+    return True
+
+
+_ENDING = frozenset({"ban", "banning", "prohibit", "outlaw", "end", "stop"})
+_ABSENCE = frozenset({"no", "without", "lack", "absence"})
+
+
+def _verdict(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None) -> str | None:
     """A verdict on the thing the sentence's subject names: "X is a blunt
     instrument" (oppose), "X is the right choice" (support); the verdict
     follows the thing within a clause."""
     for family, stance in (("VERDICT_NEG", "oppose"), ("VERDICT_POS", "support")):
         if any(m.end <= c.start and c.start - m.end <= 10 for c in by[family]):
-            if stance == "oppose" and _deprived(m, by):
+            if stance == "oppose" and _deprived(m, by, doc):
                 return "support"
             return stance
     return None
@@ -326,7 +367,7 @@ def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
     if by["OPPOSE"]:
         cue = min(by["OPPOSE"], key=lambda c: abs(c.start - m.start))
         if cue.end <= m.start:
-            if _deprived(m, by) or by["COMPLAINT"]:
+            if _deprived(m, by, doc, cue) or by["COMPLAINT"]:
                 return "support", 0.6
             return "oppose", 0.75
     if by["NEGATION"]:
@@ -340,7 +381,7 @@ def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
             if create and m.start - cue.end <= 6:
                 return "oppose", 0.65
             return None, 0.0
-    verdict = _verdict(m, by)
+    verdict = _verdict(m, by, doc)
     if verdict:
         return verdict, 0.65
     if by["COMPLAINT"]:
