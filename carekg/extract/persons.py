@@ -51,6 +51,7 @@ class Actors:
     # the author, the signatories of a joint text, or nobody (news, round-ups)
     voice: list[str] = field(default_factory=list)
     speaker_lines: dict[int, list[str]] = field(default_factory=dict)  # line index -> who it names
+    text: str = ""  # the document's text, for reading what a hit says
 
 
 def registry_agent(index: AgentIndex, agent_id: str) -> Agent:
@@ -198,15 +199,24 @@ def _role(line: Line, actors: Actors, index: AgentIndex, start: int, end: int) -
 
 
 def org_before(line: Line, actors: Actors, token: int, lines_back: int = 3) -> str | None:
-    """The last organisation named before a token of the line (this line first)."""
-    before = [h for h in actors.hits.get(line.index, []) if h.end <= token and is_org(actors, h.agent_id)]
-    if before:
-        return before[-1].agent_id
+    """The last organisation named before a token of the line (this line
+    first), by its name rather than by a lower-case reference ("ministers")."""
+    candidates = [h for h in actors.hits.get(line.index, []) if h.end <= token and is_org(actors, h.agent_id)]
     for index in range(line.index - 1, max(-1, line.index - 1 - lines_back), -1):
-        hits = [h for h in actors.hits.get(index, []) if is_org(actors, h.agent_id)]
-        if hits:
-            return hits[-1].agent_id
-    return None
+        if candidates:
+            break
+        candidates = [h for h in actors.hits.get(index, []) if is_org(actors, h.agent_id)]
+    proper = [h for h in candidates if _by_name(actors, h)]
+    chosen = proper or candidates
+    return chosen[-1].agent_id if chosen else None
+
+
+def _by_name(actors: Actors, hit: Hit) -> bool:
+    """Whether a hit names its body with a capitalised name (not "ministers")."""
+    words = actors.text[hit.start_char:hit.end_char].split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return bool(words) and words[0][:1].isupper()
 
 
 def has_role(doc: Doc, start: int, end: int) -> bool:

@@ -84,7 +84,7 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
         for hit in found:
             ensure_agent(index, agents, hit.agent_id)
         hits[line.index] = sorted(found, key=lambda h: h.start)
-    actors = Actors(UNKNOWN_AUTHOR_ID, agents, hits=hits)
+    actors = Actors(UNKNOWN_AUTHOR_ID, agents, hits=hits, text=text)
     find_persons(lines, actors, index, text)
     author = resolve_publisher(document, index, agents) or recover_author(lines, sents, actors, index)
     actors.author_id = author or UNKNOWN_AUTHOR_ID
