@@ -179,6 +179,8 @@ class ConceptMatcher:
                 or scores[best] / total < SOFT_MIN_SCORE or scores[best] < SOFT_MARGIN * second:
             return None
         positions = frozenset(where[s] for s in shared[best])
+        if sent.line.masked and positions <= sent.line.masked:
+            return None
         return ConceptMatch(best, "(profile)", positions, min(positions), max(positions) + 1, scores[best] / total)
 
     def definition_matches(self, where: dict[str, list[int]]) -> list[ConceptMatch]:
@@ -233,6 +235,9 @@ class ConceptMatcher:
                 score = len(pattern.stems) + (0.5 if exact else 0.0) + 0.3 * self.depth[pattern.concept]
                 found.append(ConceptMatch(pattern.concept, pattern.label, positions, lo, hi, score))
         found.extend(self.definition_matches(where))
+        masked = line.masked
+        if masked:  # a match made only of a body's name or description is no proposal
+            found = [m for m in found if not m.positions <= masked]
         return [self._narrowest(m, where) for m in self._resolve(found)]
 
     def _narrowest(self, match: ConceptMatch, where: dict[str, list[int]]) -> ConceptMatch:

@@ -165,6 +165,9 @@ class Line:
     idx: list[int] = field(default_factory=list)  # token start offsets in the line
     claim_cues: list | None = None  # claim cue matches, filled on first use
     keys: list[str | None] = field(default_factory=list)  # content-word stems (None: function word)
+    # tokens naming or describing a body ("the children's rights charity
+    # Article 39"): a proposal match made only of them is no proposal
+    masked: frozenset[int] = frozenset()
 
     @property
     def words(self) -> int:

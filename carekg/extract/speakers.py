@@ -95,7 +95,44 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     actors.voice = _voice(lines, sents, actors, index, regions)
     _assign_speakers(lines, actors, text, regions)
     _roles(lines, actors, text)
+    mask_names(lines, actors)
     return actors
+
+
+# Nouns that describe what kind of body an organisation is: "the children's
+# rights charity X", "X, the charity for children in care,".
+_KIND_NOUNS = frozenset("""
+charity charities organisation organization group campaign campaigners network alliance body association
+coalition trust foundation society union consortium collective provider providers agency
+""".split())
+
+
+def mask_names(lines: list[Line], actors: Actors) -> None:
+    """Mark the names of bodies and persons, and the phrases describing what
+    a body is, for proposal matching: a charity named after its cause
+    ("Kinship", "Care Leavers' Association") or described by it ("the
+    children's rights charity") states no position on that cause."""
+    for line in lines:
+        hits = actors.hits.get(line.index)
+        if line.doc is None or not hits:
+            continue
+        masked: set[int] = set()
+        texts = line.lowers
+        for hit in hits:
+            masked.update(range(hit.start, hit.end))
+            # "the children's rights charity X": back from the name to "the/a"
+            k = hit.start - 1
+            if k >= 0 and texts[k] in _KIND_NOUNS:
+                while k >= 0 and texts[k] not in ("the", "a", "an", ",", ".", ":", ";") and hit.start - k <= 6:
+                    masked.add(k)
+                    k -= 1
+            # "X, the charity for children in care and care leavers, said"
+            k = hit.end
+            if k + 2 < len(texts) and texts[k] == "," and texts[k + 1] in ("the", "a", "an"):
+                close = next((j for j in range(k + 2, min(len(texts), k + 16)) if texts[j] == ","), None)
+                if close is not None and _KIND_NOUNS.intersection(texts[k + 2:close]):
+                    masked.update(range(k + 1, close))
+        line.masked = frozenset(masked)
 
 
 def _lower_case_bigrams(lines: list[Line]) -> set[tuple[str, str]]:
