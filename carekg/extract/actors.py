@@ -53,7 +53,7 @@ ROLE_WORDS = frozenset("""
 chair chairman chairwoman chief executive ceo director officer manager head lead leader adviser advisor
 president secretary minister professor dr founder coordinator co-ordinator trustee spokesperson
 spokesman spokeswoman researcher editor deputy commissioner partner consultant policy campaigns
-correspondent reporter journalist columnist vice-president vice-chair
+correspondent reporter journalist columnist vice-president vice-chair campaigner activist
 """.split())
 SPEECH_VERBS = frozenset("""
 said says say added adds explained explains told tells wrote writes commented comments argued argues

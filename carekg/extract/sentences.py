@@ -36,6 +36,8 @@ _IRREGULAR = {
     "placements": "place", "leaver": "leav", "leavers": "leav", "women": "woman", "men": "man",
     "mothers": "mother", "councils": "council", "organisations": "organ", "organisation": "organ", "prioritise": "priorit",
     "prioritising": "priorit", "ringfenced": "ring-fenc",
+    # an advocate gives advocacy: one concept, two stems in Snowball
+    "advocacy": "advoc", "advocate": "advoc", "advocates": "advoc",
     # "rights" (entitlements) is not the adjective "right" ("the right balance")
     "rights": "rights",
 }

@@ -55,6 +55,7 @@ CUES: dict[str, list[str]] = {
         # pressing for something over time: "has long argued for X", "will keep pressing for X"
         "argued for", "long argued", "lobbied for", "press for", "pressing for", "campaign for", "campaigning for",
         "fighting for", "fight for", "stand up for", "would rather see", "rather see", "prefer", "preferring",
+        "pressing", "keep pressing", "continue to press", "press ministers", "press the government",
         "in favour", "must be accepted", "should be accepted", "accepted in full", "be implemented",
     ],
     "COMPLAINT": [
@@ -268,7 +269,9 @@ _AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "remains", "
                   "now", "again", "already", "previously", "repeatedly", "since", "however", "so", "far", "yet",
                   "itself", "themselves", "last", "this", "week", "month", "year", "recently", "formally",
                   # "X has said it will not …", "X said they would …": the subject's own words
-                  "said", "says", "say", "it", "they", "that", ","})
+                  "said", "says", "say", "it", "they", "that", ",",
+                  # a relative clause keeps its antecedent as subject: "X, which is calling for"
+                  "which", "who"})
 
 
 def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
