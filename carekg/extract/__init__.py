@@ -16,9 +16,9 @@ from carekg.extract.claims import find_claim
 from carekg.extract.emergent import emergent_ask
 from carekg.extract.proposals import ConceptMatch, ConceptMatcher
 from carekg.extract.sentences import Line, Sent, analyse
-from carekg.extract.speakers import Actors, cited_hits, find_actors, registry_agent
+from carekg.extract.speakers import Actors, cited_hits, find_actors, possessive_owners, registry_agent
 from carekg.extract.stances import Cue, Judgement, answer_stance, carries_stance, judge, line_cues, \
-    states_position
+    states_position, third_party_on_topic
 from carekg.extract.text import normalise
 from carekg.knowledge import Knowledge
 from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Claim, Document, Extraction, Mention, Span, Statement
@@ -110,7 +110,7 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
         matches = res.concepts.match(sent)
         by_sent[sent.index] = matches
         hits = [(h.start, h.end, h.agent_id) for h in actors.hits.get(sent.line.index, [])
-                if sent.span.start <= h.start < sent.span.end]
+                if sent.span.start <= h.start < sent.span.end] + possessive_owners(sent, actors)
         judgements = judge(sent, matches, line_cue, speakers, hits, sent.line.index in asks)
         if not matches and states_position(sent, line_cue):
             # position first, then proposal: a stance in words no label holds
@@ -118,6 +118,10 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
             if soft is not None:
                 judgements = judge(sent, [soft], line_cue, speakers, hits, sent.line.index in asks)
                 judgements = [replace(j, confidence=round(j.confidence * 0.7, 2)) for j in judgements]
+        if not matches and not judgements and topic is not None and sent.index - topic[0].index <= 3:
+            other = third_party_on_topic(sent, line_cue, hits)
+            if other is not None:
+                judgements = [Judgement(other[0], m.concept, other[1], 0.55, None) for m in topic[1]]
         if not matches and not judgements and topic is not None and speakers and sent.index - topic[0].index <= 3:
             stance = carries_stance(sent, line_cue)
             if stance:

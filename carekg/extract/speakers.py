@@ -37,7 +37,7 @@ from carekg.extract.sentences import Line, Sent
 from carekg.extract.text import slugify
 from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Document, Mention, Span
 
-__all__ = ["Actors", "cited_hits", "find_actors", "registry_agent", "resolve_publisher"]
+__all__ = ["Actors", "cited_hits", "find_actors", "possessive_owners", "registry_agent", "resolve_publisher"]
 
 _JOINT = re.compile(r"\bjoint (statement|letter|response|submission|briefing)s? (from|by|signed by|of)\b", re.I)
 # A line that opens the list of those who sign a text ("Signed:", "Signatories",
@@ -97,6 +97,26 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     _roles(lines, actors, text)
     mask_names(lines, actors)
     return actors
+
+
+def possessive_owners(sent: Sent, actors: Actors) -> list[tuple[int, int, str]]:
+    """"Its proposal of X", "their plan to": the possessive points to the
+    body last named by name (this line first, then the lines before)."""
+    doc = sent.line.doc
+    out = []
+    for k in range(sent.span.start, sent.span.end - 1):
+        if doc[k].lower_ in ("its", "their") and doc[k + 1].lower_ in _OWNED:
+            owner = org_before(sent.line, actors, k)
+            if owner is not None:
+                out.append((k, k + 1, owner))
+    return out
+
+
+# What a body proposes or decides, as nouns: "its proposal", "their plan".
+_OWNED = frozenset("""
+proposal proposals plan plans recommendation recommendations commitment pledge intention decision strategy
+offer promise ambition aim call calls
+""".split())
 
 
 # Nouns that describe what kind of body an organisation is: "the children's

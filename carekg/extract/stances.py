@@ -247,6 +247,12 @@ def _as_proposed(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
     for c in by["THIRD_SUPPORT"] + by["SUPPORT"]:
         if c.start < m.end or c.start - m.end > 12:
             continue
+        # the passive: "the rules confirmed by the government", "recommended by the review"
+        k = c.end
+        if k < len(doc) and doc[k].lower_ == "by":
+            for start, end, agent_id in agent_hits:
+                if start in (k + 1, k + 2) and all(doc[j].lower_ in ("the", "a") for j in range(k + 1, start)):
+                    return [agent_id]
         for start, end, agent_id in agent_hits:
             if end <= c.start and start >= m.end and all(doc[k].lower_ in _AUX for k in range(end, c.start)) \
                     and start > 0 and doc[start - 1].lower_ in ("as", "which", "that") or \
@@ -436,10 +442,13 @@ def carries_stance(sent: Sent, cues: list[Cue]) -> str | None:
     back = [lo + i for i, w in enumerate(lowers) if w in ANAPHORS or w in PROPOSAL_NOUNS and i > 0
             and lowers[i - 1] in ("the", "this", "that", "these", "those", "such", "its")]
     short = len(words) <= 6
+    # "… remains unconvinced." — the verdict closes the sentence: it is on the topic
+    last = max((k for k in range(lo, hi) if doc[k].text[:1].isalnum()), default=lo)
+    closing = [c for c in mine if c.end - 1 >= last]
     # "deserve" speaks of its subject's due ("They deserve help"), not of the
     # topic before, so it never carries it
     mine = [c for c in mine if doc[c.start].norm_ != "deserv"]
-    if not mine or not (back or short):
+    if not mine or not (back or short or closing):
         return None
     # refusal wins over an ask in the same sentence ("we urge ministers not to…" aside)
     for family in ("OPPOSE", "DISAGREE", "VERDICT_NEG", "COMPLAINT", "VERDICT_POS", "AGREE", "SUPPORT",
@@ -447,13 +456,34 @@ def carries_stance(sent: Sent, cues: list[Cue]) -> str | None:
         for c in mine:
             if c.family != family:
                 continue
-            if short or any(abs(b - c.start) <= 8 for b in back):
+            if short or c in closing or any(abs(b - c.start) <= 8 for b in back):
                 return _CARRY[family]
     return None
 
 
 _POSITION_FAMILIES = frozenset({"SUPPORT", "OPPOSE", "COMPLAINT", "VERDICT_NEG", "VERDICT_POS", "FIRST_PERSON_ASK",
                                 "NEGATION"})
+
+
+def third_party_on_topic(sent: Sent, cues: list[Cue], agent_hits: list[tuple[int, int, str]]
+                         ) -> tuple[str, str] | None:
+    """"The review recommended exactly this", "the government declined to do
+    so": a named body, a proposing or refusing verb, and a word pointing
+    back — the body's stance on the topic before."""
+    doc = sent.line.doc
+    for c in cues:
+        if not _in(c, sent) or c.family not in ("THIRD_SUPPORT", "THIRD_OPPOSE", "OPPOSE", "SUPPORT"):
+            continue
+        after = [doc[k].lower_ for k in range(c.end, min(sent.span.end, c.end + 4))]
+        if not any(w in ANAPHORS or w == "so" for w in after):
+            continue
+        for start, end, agent_id in agent_hits:
+            if 0 <= c.start - end <= 6 and all(doc[k].lower_ in _AUX for k in range(end, c.start)):
+                if c.family in ("OPPOSE", "SUPPORT") and not any(
+                        doc[k].norm_ in _SUBJECT_VERBS for k in range(c.start, c.end)):
+                    continue
+                return agent_id, ("oppose" if c.family in ("THIRD_OPPOSE", "OPPOSE") else "support")
+    return None
 
 
 def states_position(sent: Sent, cues: list[Cue]) -> bool:
