@@ -205,11 +205,24 @@ def _overlaps(c: Cue, m: ConceptMatch) -> bool:
     return c.start < m.end and m.start < c.end and any(c.start <= p < c.end for p in m.positions)
 
 
+_REFUSING = frozenset({"OPPOSE", "THIRD_OPPOSE", "NEGATION", "DISAGREE"})
+_ASKING = frozenset({"SUPPORT", "THIRD_SUPPORT", "AGREE", "FIRST_PERSON_ASK"})
+
+
+def _without_nested(cues) -> list[Cue]:
+    """Asking cues inside a refusing one are its words, not an ask: "support"
+    in "does not support", "plans" in "has no plans to"."""
+    cues = list(cues)
+    refusing = [c for c in cues if c.family in _REFUSING]
+    return [c for c in cues if not (c.family in _ASKING and any(
+        r.start <= c.start and c.end <= r.end and (r.end - r.start) > (c.end - c.start) for r in refusing))]
+
+
 def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: list[str],
           agent_hits: list[tuple[int, int, str]], ask_context: bool) -> list[Judgement]:
     """Stances of the sentence's speakers (and of third parties it reports)."""
     doc = sent.line.doc
-    cues = [c for c in cues if _in(c, sent)]
+    cues = _without_nested(c for c in cues if _in(c, sent))
     fam: dict[str, list[Cue]] = {}
     for c in cues:
         fam.setdefault(c.family, []).append(c)
@@ -311,8 +324,7 @@ def _removes(m: ConceptMatch, by: dict[str, list[Cue]], cue: Cue) -> bool:
     """Whether what an agent proposes is to take the thing away: a verb of
     removal between the proposing cue and the thing, or right after it
     ("plans to scrap X", "proposes that X be abolished")."""
-    return bool(by["LABEL_DEPRIVE"]
-                or [d for d in by["DEPRIVE"] if cue.end <= d.start < m.start and m.start - d.end <= 3]
+    return bool([d for d in by["DEPRIVE"] if cue.end <= d.start < m.start and m.start - d.end <= 3]
                 or [d for d in by["DEPRIVE"] if d.start >= m.end and d.start - m.end <= 3])
 
 
@@ -331,28 +343,23 @@ _PASSIVE = frozenset({"be", "being", "been", "is", "are", "was", "were", "get", 
 
 def _deprived(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None, cue: Cue | None = None) -> bool:
     """Whether the match names a loss or absence, so refusing it supports the
-    thing: a word of loss in the label ("cuts to early help"), before the
-    thing ("concerned about cuts to X"), inside it ("accommodation that offers
-    no care") or after it in the passive ("X being scrapped"). Two such words
-    cancel out when one ends the other ("a ban on placements without care"
+    thing: a word of loss before the thing ("concerned about cuts to X"),
+    inside it ("accommodation that offers no care") or after it in the
+    passive ("X being scrapped"). A word of loss in the matched label is the
+    concept's own meaning ("reducing reliance on residential care"), and it
+    cancels an absence inside the thing ("a ban on placements without care"
     is for care)."""
-    losses = list(by["LABEL_DEPRIVE"])
-    losses += [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6]
-    losses += [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
+    losses = [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6]
+    inside = [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
     for c in by["DEPRIVE"]:
         if c.start >= m.end and c.start - m.end <= 3 and (
                 doc is None or any(doc[k].lower_ in _PASSIVE for k in range(m.end, c.start))):
             losses.append(c)
     if cue is not None:  # the refusing words themselves ("no plans to") are not the thing's loss
         losses = [c for c in losses if not (cue.start <= c.start < cue.end)]
-    if not losses:
-        return False
-    if doc is not None:
-        kinds = {("ending" if doc[c.start].lower_ in _ENDING else "absence" if doc[c.start].lower_ in _ABSENCE
-                  else "other") for c in losses}
-        if kinds == {"ending", "absence"}:
-            return False  # ending an absence: "a ban on placements without care" is for care
-    return True
+    if doc is not None and inside and any(doc[c.start].lower_ in _ENDING for c in by["LABEL_DEPRIVE"]):
+        inside = [c for c in inside if doc[c.start].lower_ not in _ABSENCE]
+    return bool(losses or inside)
 
 
 _ENDING = frozenset({"ban", "banning", "prohibit", "outlaw", "end", "stop"})
