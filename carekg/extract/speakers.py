@@ -567,6 +567,10 @@ def _subject_group(doc, hits: list[Hit], k: int) -> list[Hit]:
             group.append(hits[j])
         else:
             break
+    # a list ends in "and": "A, B and C"; "The Commissioner, Jane Doe," is one
+    # speaker in apposition (the person speaks)
+    if len(group) > 1 and not any(t.lower_ in ("and", "&") for t in doc[group[0].end:group[-1].start]):
+        return [group[-1]]
     return group
 
 
