@@ -113,7 +113,10 @@ was were will would year-old year-olds olds january february march april may jun
 october november december pm am times time
 """.split())
 _AGE_BEFORE = re.compile(r"(?:\bat|\bage|\baged(?: \d+)?|\baged \d+ to|\buntil|\btill|\bup to|\bunder|\bover|\bturn|\breach|"
-                         r"\bbeyond|\bare|\bchapter|\bsection|\bpart|\bpage|\bact|\bphase)\s*$", re.I)
+                         r"\bbeyond|\bare|\bchapter|\bsection|\bpart|\bpage|\bact|\bphase|\bparagraph|\bpara|"
+                         r"\bquestion|\bq|\bclause|\barticle|\bschedule|\bregulation|\brule|\bitem|\bpoint|"
+                         r"\brecommendation|\bannex|\bappendix|\bfigure|\btable|\bstep|\bstage|\btier|\blevel|"
+                         r"\bno\.?|\bnumber|\bversion|\bwave|\bround)\s*$", re.I)
 
 
 def _value(number: str) -> float:
@@ -191,8 +194,8 @@ def _trend(text: str) -> Quantity:
 def find_claim(sent: Sent) -> ClaimFind | None:
     """The claim a sentence states, if any (None for asks and headings)."""
     line = sent.line
-    if line.kind == "heading" or len(sent.span) < 5:
-        return None
+    if line.kind == "heading" or len(sent.span) < 5 or sent.text.rstrip().endswith("?"):
+        return None  # a question asks; it offers no evidence
     # titles, datelines and bylines ("Posted by X · 9 May 2024 · 5 min read")
     # are no claims: a line that is not a list item and ends without a full stop
     if line.kind != "item" and line.text.rstrip()[-1:] not in '.!?"\')' and line.words <= 25:

@@ -88,6 +88,14 @@ CUES: dict[str, list[str]] = {
         "nor are we convinced", "nor do we support", "nor do we agree", "nor convinced", "not persuaded",
         "unpersuaded", "remain opposed", "remains opposed", "remained opposed",
     ],
+    # Hedges: conditions and caution that make an ask neither support nor
+    # opposition ("X should be carefully piloted before any national roll-out").
+    "HEDGE": [
+        "carefully piloted", "piloted first", "piloted before", "tested first", "tested before", "trialled first",
+        "trialled before", "evaluated before", "before any roll-out", "before any national roll-out",
+        "before it is rolled out", "before rolling out", "wait and see", "too early to say", "too early to tell",
+        "remains to be seen", "jury is out", "with caution", "proceed cautiously", "proceed with care",
+    ],
     # A verdict on what the sentence's subject names: "X is a blunt instrument",
     # "X would undermine …" oppose X; "X is the right choice" supports X.
     "VERDICT_NEG": [
@@ -380,6 +388,10 @@ def _verdict(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None) 
 
 def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
             ask_context: bool) -> tuple[str | None, float]:
+    if question and not ask_context:
+        return None, 0.0  # a question takes no position (its answer may: ``answer_stance``)
+    if by["HEDGE"] and not by["OPPOSE"]:
+        return None, 0.0  # "should be piloted carefully before any roll-out" is neither for nor against
     if by["OPPOSE"]:
         cue = min(by["OPPOSE"], key=lambda c: abs(c.start - m.start))
         # an ask nearer the thing governs it: "opposed to X and will campaign for Y"
