@@ -148,7 +148,7 @@ def slot_org(line: Line, actors: Actors, index: AgentIndex, start: int, end: int
         if k == end or doc[k].text in _SLOT_SEPARATORS:
             found = _org_in_segment(doc, seg, k) or found
             seg = k + 1
-    if found is None or person_name_at(doc, found[0]) >= found[1]:
+    if found is None or fold_key(doc[found[0]:found[1]].text) in actors.persons:
         return None
     k, stop = found
     name = doc[k:stop].text
@@ -324,10 +324,10 @@ _CLAUSE_AFTER = frozenset({"has", "have", "had", "is", "was", "will", "would", "
 def _apposition_slots(line: Line, actors: Actors, index: AgentIndex) -> None:
     """"Its chief executive, Jane Doe, said", "The X's director, Jane Doe,"
     and "X's chief executive Jane Doe": a name next to a role phrase."""
-    doc = line.doc
-    n = len(doc)
+    doc, texts = line.doc, line.texts
+    n = len(texts)
     for k in range(1, n - 2):
-        if doc[k].text != ",":
+        if texts[k] != "," or not texts[k + 1][:1].isupper():
             continue
         end = person_name_at(doc, k + 1)
         if end == k + 1 or end >= n or doc[end].text != ",":
@@ -405,10 +405,11 @@ def person_hits(lines: list[Line], actors: Actors) -> None:
             continue
         hits = actors.hits.setdefault(line.index, [])
         busy = {i for h in hits for i in range(h.start, h.end)}
+        texts = line.texts
         k = 0
         added = False
-        while k < len(doc):
-            if k in busy or not doc[k].text[:1].isupper():
+        while k < len(texts):
+            if k in busy or not texts[k][:1].isupper():
                 k += 1
                 continue
             end = person_name_at(doc, k)
@@ -420,8 +421,8 @@ def person_hits(lines: list[Line], actors: Actors) -> None:
                 added = True
                 k = end
                 continue
-            surname = fold_key(doc[k].text)
-            if surname in actors.persons and (k + 1 >= len(doc) or not doc[k + 1].text[:1].isupper()):
+            surname = fold_key(texts[k])
+            if surname in actors.persons and (k + 1 >= len(texts) or not texts[k + 1][:1].isupper()):
                 person = actors.persons[surname]
                 if actors.agents.get(person, Agent("", "")).kind == "person":
                     hits.append(hit_at(person, doc, k, k + 1, line.index, line.start))

@@ -102,10 +102,10 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
 def possessive_owners(sent: Sent, actors: Actors) -> list[tuple[int, int, str]]:
     """"Its proposal of X", "their plan to": the possessive points to the
     body last named by name (this line first, then the lines before)."""
-    doc = sent.line.doc
+    lowers = sent.line.lowers
     out = []
     for k in range(sent.span.start, sent.span.end - 1):
-        if doc[k].lower_ in ("its", "their") and doc[k + 1].lower_ in _OWNED:
+        if lowers[k] in ("its", "their") and lowers[k + 1] in _OWNED:
             owner = org_before(sent.line, actors, k)
             if owner is not None:
                 out.append((k, k + 1, owner))
@@ -211,17 +211,17 @@ def _short_references(lines: list[Line], actors: Actors) -> None:
             continue
         line_hits = actors.hits.setdefault(line.index, [])
         busy = {i for h in line_hits for i in range(h.start, h.end)}
-        doc = line.doc
-        for i in range(len(doc) - 1):
-            head = doc[i + 1].lower_
-            if doc[i].lower_ != "the" or head not in heads or busy.intersection((i, i + 1)):
+        doc, texts, lowers = line.doc, line.texts, line.lowers
+        for i in range(len(lowers) - 1):
+            head = lowers[i + 1]
+            if lowers[i] != "the" or head not in heads or i in busy or i + 1 in busy:
                 continue
             owner = heads[head]
             # lower case ("the review") only points back once the body has been named
-            if not doc[i + 1].text[:1].isupper() and first_named[owner] > line.index:
+            if not texts[i + 1][:1].isupper() and first_named[owner] > line.index:
                 continue
-            nxt = doc[i + 2] if i + 2 < len(doc) else None
-            if nxt is not None and (nxt.text[:1].isupper() and nxt.is_alpha or nxt.lower_ in ("of", "for")):
+            nxt = texts[i + 2] if i + 2 < len(texts) else None
+            if nxt is not None and (nxt[:1].isupper() and nxt.isalpha() or nxt.lower() in ("of", "for")):
                 continue  # "the Forum Committee", "the review of X": a longer name, not a reference back
             line_hits.append(hit_at(owner, doc, i, i + 2, line.index, line.start))
         line_hits.sort(key=lambda h: h.start)
@@ -231,12 +231,14 @@ def _head_noun(label: str) -> str | None:
     """The head noun of an organisation's name, lower case: its last word,
     or the last word before "of/for" ("Independent Review of X" -> review)."""
     words = label.split()
+    tail = False
     for k, word in enumerate(words):
         if word.lower() in ("of", "for") and k > 0:
-            words = words[:k]
+            words, tail = words[:k], True
             break
     head = words[-1].lower()
-    return head if (head in ORG_HEADS or head in _REFERENCE_HEADS) and len(words) > 1 else None
+    # one word alone names no body ("Department" is only a head when "for Education" follows)
+    return head if (head in ORG_HEADS or head in _REFERENCE_HEADS) and (len(words) > 1 or tail) else None
 
 
 # Heads by which a named review or inquiry is referred back to ("the review
@@ -511,6 +513,12 @@ _LEAD = frozenset("""
 the however but and meanwhile separately elsewhere yet instead similarly likewise now today yesterday also
 earlier later this week in a an statement response its their his her
 """.split())
+# Words opening an introductory phrase before the subject ("In a letter to the
+# minister, A and B call on …", "Responding to the report, X said …").
+_INTRO_WORDS = frozenset("""
+in on at after before following responding speaking writing ahead during earlier later last this today
+yesterday commenting reacting
+""".split())
 # Conjunctions that open a clause with a new subject after a comma.
 _CLAUSE_OPENERS = frozenset({"but", "while", "whereas", "although", "though", "and", "yet"})
 # Anaphoric subjects: "The charity also wants …", "It said …" continue the
@@ -590,7 +598,10 @@ def _reported(sent: Sent, actors: Actors, last_person: str | None) -> list[str]:
             while prev >= lo and doc[prev].lower_ in ("the", "a", "an"):
                 prev -= 1
             opener = doc[prev].lower_ if prev >= lo else ""
-            if not (opener in (";", ":") or opener in _CLAUSE_OPENERS and prev > lo and doc[prev - 1].text == ","):
+            intro = opener == "," and doc[lo].lower_ in _INTRO_WORDS and not any(
+                doc[j].text == "," for j in range(lo, prev))
+            if not (opener in (";", ":") or intro
+                    or opener in _CLAUSE_OPENERS and prev > lo and doc[prev - 1].text == ","):
                 continue
         group = _subject_group(doc, hits, k)
         end = group[-1].end
@@ -604,10 +615,15 @@ def _reported(sent: Sent, actors: Actors, last_person: str | None) -> list[str]:
     first = lo
     while first < hi and (doc[first].lower_ in _LEAD or doc[first].is_punct):
         first += 1
-    if first < hi and doc[first].lower_ in SPOKESPERSON and _verb_follows(doc, first + 1, min(hi, first + 12)):
-        org = _spokesperson_org(doc, actors, sent.line, first)
-        if org:
-            return [org]
+    if first < hi and doc[first].lower_ in SPOKESPERSON:
+        after = first + 1
+        if after < hi and doc[after].lower_ in ("for", "at", "from"):  # "a spokesperson for the X Trust said"
+            named = next((h for h in hits if after < h.start <= after + 2), None)
+            after = named.end if named is not None else after
+        if _verb_follows(doc, after, min(hi, after + 12)):
+            org = _spokesperson_org(doc, actors, sent.line, first)
+            if org:
+                return [org]
     if first < hi and doc[first].lower_ in ("he", "she") and last_person and _verb_follows(doc, first + 1,
                                                                                               min(hi, first + 5)):
         return [last_person]

@@ -56,6 +56,7 @@ CUES: dict[str, list[str]] = {
         "argued for", "long argued", "lobbied for", "press for", "pressing for", "campaign for", "campaigning for",
         "fighting for", "fight for", "stand up for", "would rather see", "rather see", "prefer", "preferring",
         "pressing", "keep pressing", "continue to press", "press ministers", "press the government",
+        "urgent", "urgently", "an urgent priority",
         "in favour", "must be accepted", "should be accepted", "accepted in full", "be implemented",
     ],
     "COMPLAINT": [
@@ -86,6 +87,7 @@ CUES: dict[str, list[str]] = {
         "no to", "said no", "declined to", "no plans to", "ruled out", "rule out", "turned down",
         "refused to", "has refused", "have refused", "resisted", "resist",
         "nor are we convinced", "nor do we support", "nor do we agree", "nor convinced", "not persuaded",
+        "not support", "worried by", "concerned by", "alarmed by", "dismayed by", "troubled by",
         "unpersuaded", "remain opposed", "remains opposed", "remained opposed",
     ],
     # Hedges: conditions and caution that make an ask neither support nor
@@ -112,6 +114,7 @@ CUES: dict[str, list[str]] = {
         "turning point", "a lifeline", "is not a luxury", "what keeps", "exactly the shift", "is welcome",
         "was welcome", "are welcome", "a welcome", "long-overdue", "long overdue", "game-changer",
         "game changer", "is essential", "is vital", "is crucial", "works", "worked", "did far better",
+        "overdue", "first step", "a good start", "good first step",
         "do better", "does better",
     ],
     "NEGATION": [
@@ -149,6 +152,7 @@ CUES: dict[str, list[str]] = {
         "presented this as", "presents this as", "say will", "says will", "hopes will", "hope will",
         "wants to", "want to", "is funding", "are funding", "has funded", "plans", "proposal", "proposals",
         "recommendation", "recommendations", "intends", "intend", "intention", "promised", "promises",
+        "introduced", "brought in", "set out", "legislated for",
     ],
     "THIRD_OPPOSE": [
         "rejected", "rejects", "turned down", "refused", "has refused", "dropped", "scrapped",
@@ -240,6 +244,7 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
         own = [c for c in cues if not _overlaps(c, m)]  # a label's own words are no cue
         by = {f: [c for c in own if c.family == f] for f in CUES}
         by["LABEL_DEPRIVE"] = [c for c in cues if c.family == "DEPRIVE" and _overlaps(c, m)]
+        out.extend(Judgement(a, m.concept, "support", 0.6, m) for a in _as_proposed(m, by, agent_hits, doc))
         third = _third_party(m, by, agent_hits, speakers, doc)
         if third is not None:
             # a speaker named as the subject speaks with its co-speakers (a joint statement)
@@ -256,30 +261,30 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
         stance, conf = _stance(m, by, doc, question, ask_context)
         if stance:
             out.extend(Judgement(a, m.concept, stance, conf, m) for a in speakers)
-        out.extend(Judgement(a, m.concept, "support", 0.6, m) for a in _as_proposed(m, by, agent_hits, doc))
     return out
 
 
 def _as_proposed(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
                  doc: Doc) -> list[str]:
-    """"…, as the review had proposed": after the thing, "as" and an agent
-    who proposed or urged it — that agent supports the thing itself, whatever
-    the sentence says of it."""
+    """"…, as the review had proposed" and the passive "X, introduced by the
+    government": after the thing, an agent who proposed or brought it in —
+    that agent supports the thing itself, whatever the sentence says of it."""
     for c in by["THIRD_SUPPORT"] + by["SUPPORT"]:
         if c.start < m.end or c.start - m.end > 12:
             continue
-        # the passive: "the rules confirmed by the government", "recommended by the review"
-        k = c.end
+        k = c.end  # the passive: "the rules confirmed by the government"
         if k < len(doc) and doc[k].lower_ == "by":
-            for start, end, agent_id in agent_hits:
+            for start, _, agent_id in agent_hits:
                 if start in (k + 1, k + 2) and all(doc[j].lower_ in ("the", "a") for j in range(k + 1, start)):
                     return [agent_id]
-        for start, end, agent_id in agent_hits:
-            if end <= c.start and start >= m.end and all(doc[k].lower_ in _AUX for k in range(end, c.start)) \
-                    and start > 0 and doc[start - 1].lower_ in ("as", "which", "that") or \
-                    end <= c.start and start >= 2 and doc[start - 1].lower_ == "the" and doc[start - 2].lower_ == "as":
-                if all(doc[k].lower_ in _AUX for k in range(end, c.start)):
-                    return [agent_id]
+        for start, end, agent_id in agent_hits:  # "as the review had proposed"
+            if not (m.end <= start and end <= c.start):
+                continue
+            before = start - 1
+            while before > m.end and doc[before].lower_ in ("the", "a"):
+                before -= 1
+            if doc[before].lower_ == "as" and all(doc[j].lower_ in _AUX for j in range(end, c.start)):
+                return [agent_id]
     return []
 
 
@@ -351,12 +356,11 @@ _PASSIVE = frozenset({"be", "being", "been", "is", "are", "was", "were", "get", 
 
 def _deprived(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None, cue: Cue | None = None) -> bool:
     """Whether the match names a loss or absence, so refusing it supports the
-    thing: a word of loss before the thing ("concerned about cuts to X"),
-    inside it ("accommodation that offers no care") or after it in the
-    passive ("X being scrapped"). A word of loss in the matched label is the
-    concept's own meaning ("reducing reliance on residential care"), and it
-    cancels an absence inside the thing ("a ban on placements without care"
-    is for care)."""
+    thing: a word of loss in the matched label ("cuts to early help"), before
+    the thing ("concerned about cuts to X"), inside it ("accommodation that
+    offers no care") or after it in the passive ("X being scrapped"). A
+    label's word of ending cancels an absence inside the thing ("a ban on
+    placements without care" is for care)."""
     losses = [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6]
     inside = [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
     for c in by["DEPRIVE"]:
@@ -365,9 +369,11 @@ def _deprived(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None,
             losses.append(c)
     if cue is not None:  # the refusing words themselves ("no plans to") are not the thing's loss
         losses = [c for c in losses if not (cue.start <= c.start < cue.end)]
-    if doc is not None and inside and any(doc[c.start].lower_ in _ENDING for c in by["LABEL_DEPRIVE"]):
+    label = list(by["LABEL_DEPRIVE"])
+    if doc is not None and inside and any(doc[c.start].lower_ in _ENDING for c in label):
         inside = [c for c in inside if doc[c.start].lower_ not in _ABSENCE]
-    return bool(losses or inside)
+        label = [c for c in label if doc[c.start].lower_ not in _ENDING]
+    return bool(losses or inside or label)
 
 
 _ENDING = frozenset({"ban", "banning", "prohibit", "outlaw", "end", "stop"})
@@ -401,10 +407,12 @@ def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
                 return "support", 0.6
             return "oppose", 0.75
     if by["NEGATION"]:
-        neg = [c for c in by["NEGATION"] if c.end <= m.start]
+        # before the thing, or inside a label spread over the sentence ("care
+        # leavers should not lose support through adulthood")
+        neg = [c for c in by["NEGATION"] if c.end <= m.start or m.start < c.start < m.end]
         if neg:
             cue = max(neg, key=lambda c: c.end)
-            between = [c for c in by["DEPRIVE"] if cue.end <= c.start < m.start]
+            between = [c for c in by["DEPRIVE"] if cue.end <= c.start < max(m.start, cue.end + 3)]
             if between:
                 return "support", 0.65
             create = [c for c in by["CREATE"] if cue.end <= c.start < m.start and m.start - c.end <= 4]
