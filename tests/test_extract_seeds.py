@@ -17,7 +17,7 @@ def evaluation(seed_graph_path):
 
 
 def test_statements_strict_f1(evaluation):
-    assert evaluation.statements_strict.f1 >= 0.85
+    assert evaluation.statements_strict.f1 >= 0.95
 
 
 def test_statements_lenient_not_below_strict(evaluation):
@@ -25,9 +25,9 @@ def test_statements_lenient_not_below_strict(evaluation):
 
 
 def test_claims_f1(evaluation):
-    assert evaluation.claims.f1 >= 0.80
+    assert evaluation.claims.f1 >= 0.85
 
 
 def test_organisations(evaluation):
     assert evaluation.organisations.recall >= 0.95
-    assert evaluation.organisations.precision >= 0.85
+    assert evaluation.organisations.precision >= 0.95
