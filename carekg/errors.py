@@ -23,6 +23,10 @@ class OntologyError(CareKGError):
     """The ontology files are missing or inconsistent."""
 
 
+class LexiconError(CareKGError):
+    """The extractor's word lists (carekg/extract/lexicon.yaml) are missing or malformed."""
+
+
 class GraphError(CareKGError):
     """A graph file cannot be read or written."""
 

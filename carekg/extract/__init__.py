@@ -4,6 +4,11 @@
 ``Extraction``: agents, their roles (mentions), stance statements, evidence
 claims and emergent proposals, every passage anchored by code-point offsets
 into the original text. Matchers are built once per Knowledge and cached.
+
+Each stage is a module with one job: ``sentences`` (lines, tokens, stems),
+``actors``/``persons``/``speakers`` (who is named, who speaks), ``proposals``
+(codebook concepts), ``stances``, ``claims`` and ``emergent``. The word
+lists they read are data, in ``lexicon.yaml`` (loaded by ``lexicon``).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
+from carekg.extract import lexicon
 from carekg.extract.actors import AgentIndex
 from carekg.extract.claims import find_claim
 from carekg.extract.emergent import emergent_ask
@@ -169,14 +175,19 @@ def _section_break(lines: list[Line], a: Sent, b: Sent, actors: Actors) -> bool:
     return any(l.kind == "heading" for l in lines[a.line.index + 1:b.line.index + 1])
 
 
+# "That is …", "This means …": the first and second words of a sentence that
+# continues the claim before it (lexicon.yaml, claims).
+_CONTINUING_OPENERS = lexicon.words("claims.continuing_openers")
+_CONTINUING_VERBS = lexicon.words("claims.continuing_verbs")
+
+
 def _continues(sent: Sent, sents: list[Sent], last: tuple[int, Claim]) -> bool:
     """A sentence opening "That is", "This means", "It is" right after a claim
     in the same paragraph continues that claim."""
     if last[0] != sent.index - 1 or sents[last[0]].line is not sent.line:
         return False
     lowers = sent.line.lowers[sent.span.start:sent.span.start + 2]
-    return len(lowers) == 2 and lowers[0] in ("that", "this", "it", "which") and lowers[1] in (
-        "is", "was", "means", "meant", "represents", "equates", "amounts", "'s")
+    return len(lowers) == 2 and lowers[0] in _CONTINUING_OPENERS and lowers[1] in _CONTINUING_VERBS
 
 
 def _claims(sents: list[Sent], actors: Actors, by_sent: dict[int, list[ConceptMatch]],

@@ -8,7 +8,8 @@ names them: capitalised words ending in an organisational head noun (Trust,
 Network, Group, …) with an optional "for/of …" tail and an acronym introduced
 in parentheses. Persons are found where English introduces a speaker: next to
 a speech verb ("said Jane Doe", "Jane Doe, Director of X, said") or in a
-sign-off "Name, Role".
+sign-off "Name, Role". The word lists (head nouns, role words, speech verbs,
+honorifics, …) are data in ``lexicon.yaml`` (section ``actors``).
 """
 
 from __future__ import annotations
@@ -19,52 +20,25 @@ from dataclasses import dataclass
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from carekg.extract import lexicon
 from carekg.extract.sentences import nlp
 from carekg.extract.text import fold_key, normalise, slugify
 from carekg.knowledge import Knowledge
 from carekg.model import Agent
 
-# Head nouns that make a capitalised phrase an organisation's name.
-ORG_HEADS = frozenset("""
-trust network group association council society service services alliance coalition panel college
-commission department university foundation institute charity board taskforce partnership federation
-union centre center agency office committee forum observatory consortium collective ministry authority
-commissioner school academy directorate
-""".split())
-_GENERIC = frozenset("""
-local authority authorities council councils government national regional county district health
-service services department
-""".split())
-# Heads that may come first, the name following ("University of Kent").
-_TAIL_HEADS = frozenset("""
-university department commission council society board college office committee association institute
-federation alliance coalition foundation
-""".split())
-# Capitalised words that start sentences or titles but never an organisation name.
-_NOT_NAME = frozenset("""
-a an the this that these those our we their its his her my your i if when while as at in on for of to
-and or but by with from after before every each all any some no not one two three four five new
-read find more see also however despite yet so
-""".split())
-# Connectors allowed inside a name ("Association for Adoption and Fostering").
-_CONNECTORS = frozenset({"of", "for", "and", "&", "in", "on", "-", "'s"})
-# Words that say a name is a person's job, used in role phrases and sign-offs.
-ROLE_WORDS = frozenset("""
-chair chairman chairwoman chief executive ceo director officer manager head lead leader adviser advisor
-president secretary minister professor dr founder coordinator co-ordinator trustee spokesperson
-spokesman spokeswoman researcher editor deputy commissioner partner consultant policy campaigns
-correspondent reporter journalist columnist vice-president vice-chair campaigner activist
-""".split())
-SPEECH_VERBS = frozenset("""
-said says say added adds explained explains told tells wrote writes commented comments argued argues
-warned warns stated states noted notes urged urges called calls insisted insists
-""".split())
-# Words that mark the source of evidence next to a name ("research from X").
-RESEARCH_NOUNS = frozenset("""
-research report study studies survey surveys poll polling census audit evaluation analysis data findings paper
-briefing figures
-researcher researchers academics statistics
-""".split())
+# The words by which English names bodies and persons (lexicon.yaml, actors):
+# head nouns of organisations' names ("Trust", "Network"), heads that may come
+# first ("University of Kent"), words that alone name a kind of body ("Local
+# Authority"), capitalised words that never start a name, connectors inside
+# names, and the role words, speech verbs and research nouns around them.
+ORG_HEADS = lexicon.words("actors.org_heads")
+_GENERIC = lexicon.words("actors.generic_words")
+_TAIL_HEADS = lexicon.words("actors.tail_heads")
+_NOT_NAME = lexicon.words("actors.not_name")
+_CONNECTORS = lexicon.words("actors.name_connectors")
+ROLE_WORDS = lexicon.words("actors.role_words")
+SPEECH_VERBS = lexicon.words("actors.speech_verbs")
+RESEARCH_NOUNS = lexicon.words("actors.research_nouns")
 
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
 
@@ -332,19 +306,12 @@ def _clean_name(name: str) -> str:
 
 # -- persons -------------------------------------------------------------------
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$|^[A-Z][a-z]*[A-Z][a-z]+$|^[A-Z]\.?$|^O'[A-Z][a-z]+$")
-# Titles written before a personal name ("Dame Rachel …", "Cllr Jo Bell"): part
-# of the span, not of the name.
-HONORIFICS = frozenset("""
-cllr councillor dame sir dr prof professor lord lady baroness baron mr mrs ms miss rev revd
-""".split())
-# Lower-case particles inside surnames ("Rachel de Souza", "Anna van der Berg").
-NAME_PARTICLES = frozenset("de da di du del della van von der den le la bin ter".split())
-# Capitalised words that are never part of a personal name in running text.
-_NOT_PERSON = frozenset("""
-january february march april may june july august september october november december monday tuesday
-wednesday thursday friday saturday sunday bill act strategy review report england wales scotland
-britain london greater north south east west northern southern eastern western
-""".split())
+# Titles before a personal name ("Dame", "Cllr": part of the span, not of the
+# name), lower-case particles inside surnames ("de Souza") and capitalised
+# words that are never part of a personal name (months, "Bill", "England").
+HONORIFICS = lexicon.words("actors.honorifics")
+NAME_PARTICLES = lexicon.words("actors.name_particles")
+_NOT_PERSON = lexicon.words("actors.not_person")
 
 
 def _glued(doc: Doc, k: int) -> bool:

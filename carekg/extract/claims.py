@@ -13,6 +13,8 @@ A sentence is a claim when it states a fact in one of the regular ways:
 Not claims: asks (a sentence with should/must/need to is not a fact),
 headings, ages, dates, chapter numbers, and counts of the text's own parts
 ("five priorities", "three parts").
+The cue phrases and word lists are data in ``lexicon.yaml`` (section
+``claims``); the regular expressions of quantities are grammar, kept here.
 """
 
 from __future__ import annotations
@@ -23,53 +25,13 @@ from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
 
+from carekg.extract import lexicon
 from carekg.extract.sentences import FUNCTION_WORDS, Sent, nlp, phrase_doc
 from carekg.model import Quantity
 
-_CUES = {
-    "RESEARCH_NOUN": ["research", "evidence", "evaluation", "study", "studies", "survey", "data", "figures",
-                      "analysis", "report", "findings", "statistics", "review of the evidence"],
-    "RESEARCH_VERB": ["found", "finds", "find", "show", "shows", "showed", "shown", "suggest", "suggests",
-                      "suggested", "reveal", "reveals", "revealed", "demonstrate", "demonstrates",
-                      "demonstrated", "indicate", "indicates", "indicated", "confirm", "confirms",
-                      "confirmed", "conclude", "concluded", "estimate", "estimates", "estimated"],
-    "RESEARCH_PHRASE": ["key findings", "findings from", "the findings", "evidenced in", "evidenced by",
-                        "identified in", "identified by", "according to", "clear evidence", "research from",
-                        "research by", "evidence from", "a study of"],
-    "ASSERT": ["more likely", "less likely", "highly likely", "most likely", "as a result", "leads to",
-               "lead to", "led to", "results in", "result in", "therefore", "means that", "mean that",
-               "cost-effective", "will improve", "will greatly improve", "will reduce", "will increase",
-               "will have", "will become", "will save", "will help", "too few", "value for money",
-               # how often and how widely things happen: generalisations offered as fact
-               "too often", "usually", "routinely", "regularly", "frequently", "rarely", "seldom",
-               "never", "always", "increasingly", "widely", "sharply", "in practice", "the reality",
-               "the real problem", "the problem is", "scarcest", "struggle", "struggling", "left with",
-               "left to cope", "are left", "is left", "cannot afford", "can not afford",
-               # what people report from experience: "young people tell us", "they describe"
-               "tell us", "told us", "tells us", "they describe", "describe their", "we hear", "we see",
-               # predicted effects of a measure: "a cap would raise the cost", "will make it worse"
-               "would raise", "will raise", "would leave", "will leave", "would push", "will push",
-               "would pull", "would add", "would deter", "could deter", "would shrink", "would fall",
-               "make it worse", "makes it worse", "would mean", "will mean", "would cost", "will cost",
-               "risked", "risks", "at the expense of", "arrives too late", "too late"],
-    "TREND": ["rising", "rise in", "rises", "rose", "risen", "climbed", "jumped", "gone up", "went up", "falling", "fall in", "fell", "fallen", "increased",
-              "increasing", "increase in", "decreased", "decrease in", "decline in", "declined", "declining",
-              "doubled", "halved", "tripled", "grown", "growing", "dropped", "cut by", "soared", "plummeted"],
-    "MEASURE": ["number of", "amount of", "proportion of", "rate of", "rates of", "share of", "spending",
-                "budget", "budgets", "funding", "cost of", "costs", "level of", "levels of", "demand for",
-                "percentage of"],
-    # asks and verdicts: a sentence taking a stance is not offered as fact
-    "ASK": ["should", "must", "need to", "needs to", "call for", "calling for", "recommend", "urge",
-            "want to see", "would like to see", "is needed", "are needed", "ought to", "not convinced",
-            "oppose", "reject", "concerned that", "worried that", "call on", "calling on", "ask you",
-            "we ask", "asking", "we want", "we would welcome", "would like"],
-    "KNOW": ["we know that", "we know from"],
-    # the speaker describing its own work or inviting the reader: no evidence
-    "OWN_WORK": ["we can", "we offer", "we provide", "we run", "we work with", "we help", "we deliver",
-                 "we'd love", "we would love", "we look forward", "our service", "our services", "our team",
-                 "our work", "in our response", "we addressed", "we will continue"],
-}
-_COMPOUND_NEXT = {"-", "based", "base", "informed", "led"}  # "evidence-based" is no citation
+# The claim cue families (lexicon.yaml, claims.cues): family name -> phrases.
+_CUES: dict[str, tuple[str, ...]] = lexicon.families("claims.cues")
+_COMPOUND_NEXT = lexicon.words("claims.compound_next")  # "evidence-based" is no citation
 
 
 @lru_cache(maxsize=1)
@@ -83,10 +45,9 @@ def claim_matcher() -> PhraseMatcher:
 # -- quantities ---------------------------------------------------------------------
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _PERCENT = re.compile(rf"({_NUM})\s?(?:%|per ?cent\b)", re.I)
-_MONEY = re.compile(rf"£\s?({_NUM})\s?(bn|billion|m|mn|million|k|thousand|trillion)?\b|"
+_SCALE = lexicon.table("claims.money_scales")  # "£2bn", "£3.5 million"
+_MONEY = re.compile(rf"£\s?({_NUM})\s?(" + "|".join(map(re.escape, _SCALE)) + r")?\b|"
                     rf"\b({_NUM})\s?(billion|million) (?:pounds|GBP)\b", re.I)
-_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "mn": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3,
-          "trillion": 1e12}
 _COUNT = re.compile(rf"(?<![\w£.-])({_NUM})(?![\w%-])\s+(?:(?:of|more|new|extra|additional|fewer)\s+)?"
                     r"([a-z][a-z'-]+)")
 _BIG = re.compile(r"\b(dozens|hundreds|thousands|millions|tens of thousands|hundreds of thousands) of "
@@ -100,23 +61,14 @@ _FRACTION = re.compile(r"\b(?:by|than|almost|nearly|around|about|over|under) (a|
 # head noun (regular "-s" plurals and the common irregular ones), in any domain.
 _MOST = re.compile(r"(?<!the )(?<!\w)(most|majority of|half of|a third of|a quarter of|two-thirds of|many of|several of) "
                    # "most important reasons" is a superlative, not a share of a group
-                   r"(?!(?:important|likely|vulnerable|significant|common|effective|difficult|serious|recent|"
-                   r"urgent|powerful)\b)((?:[a-z]+ )?(?:[a-z]+[^s\W]s|children|people|women|men)|us|them)\b", re.I)
-_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_BIG_VALUE = {"dozens": None, "hundreds": None, "thousands": None, "millions": None}
-# What a count must not be: the text's own parts, time spans, ages.
-_NOT_COUNTED = frozenset("""
-priorities priority recommendations recommendation parts part points point questions question chapter
-chapters steps step areas area themes theme ways things sections section pages page asks reasons reason
-years year weeks week months month days day hours hour minutes per or and to in on at by the a is are
-was were will would year-old year-olds olds january february march april may june july august september
-october november december pm am times time
-""".split())
-_AGE_BEFORE = re.compile(r"(?:\bat|\bage|\baged(?: \d+)?|\baged \d+ to|\buntil|\btill|\bup to|\bunder|\bover|\bturn|\breach|"
-                         r"\bbeyond|\bare|\bchapter|\bsection|\bpart|\bpage|\bact|\bphase|\bparagraph|\bpara|"
-                         r"\bquestion|\bq|\bclause|\barticle|\bschedule|\bregulation|\brule|\bitem|\bpoint|"
-                         r"\brecommendation|\bannex|\bappendix|\bfigure|\btable|\bstep|\bstage|\btier|\blevel|"
-                         r"\bno\.?|\bnumber|\bversion|\bwave|\bround)\s*$", re.I)
+                   r"(?!(?:" + "|".join(lexicon.phrases("claims.not_superlatives")) + r")\b)"
+                   r"((?:[a-z]+ )?(?:[a-z]+[^s\W]s|children|people|women|men)|us|them)\b", re.I)
+_WORDS = lexicon.table("claims.number_words")  # "two in five"
+# What a count must not be: the text's own parts, time spans, ages; and what
+# before a number makes it an age, a date or a numbered part ("aged 18", "Q2").
+_NOT_COUNTED = lexicon.words("claims.not_counted")
+_AGE_BEFORE = re.compile(
+    r"(?:" + "|".join(r"\b" + p for p in lexicon.phrases("claims.not_count_before")) + r")\s*$", re.I)
 
 
 def _value(number: str) -> float:
@@ -127,8 +79,7 @@ def _value(number: str) -> float:
 # else one of the quantity words as a substring of the lower-cased text
 # (a case-insensitive regex alternation cost more than all the parsing).
 _DIGIT_OR_POUND = re.compile(r"[\d£]")
-_QUANTITY_WORDS = ("dozens", "hundreds", "thousands", "millions", " in ", "most", "majority", "half", "third",
-                   "quarter", "fifth", "tenth", "twice", "times as")
+_QUANTITY_WORDS = lexicon.phrases("claims.quantity_words")
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -185,9 +136,13 @@ class ClaimFind:
     cited_token: int | None  # line token index of the research noun, for citations
 
 
+_RISING = lexicon.phrases("claims.rising_stems")  # "rising", "doubled": else a fall
+_VALUE_VERBS = lexicon.words("claims.value_verbs")  # "X is / offers value for money"
+
+
 def _trend(text: str) -> Quantity:
     low = text.lower()
-    rising = any(w in low for w in ("ris", "increas", "doubl", "tripl", "grow", "grown", "soar"))
+    rising = any(w in low for w in _RISING)
     return Quantity(None, "rising" if rising else "falling", "rising" if rising else "falling")
 
 
@@ -233,8 +188,7 @@ def find_claim(sent: Sent) -> ClaimFind | None:
     if cues.get("ASSERT") and not asks and not cues.get("OWN_WORK") and not text.rstrip().endswith("?"):
         for s, e in cues["ASSERT"]:
             if doc[s:e].text.lower() == "value for money" and not any(
-                    t.lower_ in ("is", "are", "was", "were", "be", "offer", "offers", "represent", "represents")
-                    for t in doc[max(sent.span.start, s - 4):s]):
+                    t.lower_ in _VALUE_VERBS for t in doc[max(sent.span.start, s - 4):s]):
                 continue
             return ClaimFind("assertion", start, end, tuple(values), None)
     return None

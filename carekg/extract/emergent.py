@@ -10,12 +10,15 @@ one emergent concept.
 
 from __future__ import annotations
 
+from carekg.extract import lexicon
 from carekg.extract.sentences import FUNCTION_WORDS, Sent
 from carekg.extract.stances import Cue, first_person_ask
 from carekg.model import EmergentProposal
 
-_SKIP = frozenset({"government", "govern", "local", "author", "council", "review", "urg", "call", "ensur",
-                   "recommend", "see", "want", "like", "ask", "propos", "need", "also", "new"})
+# Stems left out of the id (who is asked, the words of asking) and words
+# dropped from the front of the asked text (lexicon.yaml, emergent).
+_SKIP = lexicon.words("emergent.skip_stems")
+_LEAD_WORDS = lexicon.words("emergent.lead_words")
 MAX_LABEL_WORDS = 16
 
 
@@ -25,7 +28,7 @@ def emergent_ask(sent: Sent, cues: list[Cue]) -> EmergentProposal | None:
         return None
     doc = sent.line.doc
     rest = [t for t in doc[cue.end:sent.span.end] if not t.is_space]
-    while rest and (rest[0].is_punct or rest[0].lower_ in ("that", "the", "to", "for", "on")):
+    while rest and (rest[0].is_punct or rest[0].lower_ in _LEAD_WORDS):
         rest = rest[1:]
     while rest and rest[-1].is_punct:
         rest = rest[:-1]

@@ -22,6 +22,9 @@ person is found again wherever the text names them, by full name or surname.
 When the manifest gives no publisher, the author is recovered from the text:
 a self-naming opening ("The X Trust today called on …", "X welcomes …",
 "At X, we …"), a sign-off, or a byline — else it stays unknown.
+
+The words these slots are read by (role links, separators, self-naming
+verbs, …) are data in ``lexicon.yaml`` (section ``persons``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from carekg.extract import lexicon
 from carekg.extract.actors import ORG_HEADS, ROLE_WORDS, SPEECH_VERBS, AgentIndex, Hit, clean_person_name, \
     hit_at, org_name_at, person_name_at, person_name_before
 from carekg.extract.sentences import Line, Sent
@@ -102,13 +106,13 @@ def is_org(actors: Actors, agent_id: str) -> bool:
     return actors.agents.get(agent_id, Agent("", "")).kind == "organisation"
 
 
-# Words that join a job to its organisation: "Director of X", "head of policy at X".
-_ROLE_LINKS = frozenset({"of", "at", "for", "from", "with", "the", ",", "-", "and", "in", "|"})
-_POSSESSIVES = frozenset({"its", "their"})
-
-
-_SLOT_SEPARATORS = frozenset({",", "|", "(", ")", "-", ";", "·", "•", ":"})
-_ORG_LINKS = frozenset({"of", "at", "for", "with", "from"})
+# Words that join a job to its organisation ("Director of X"), possessives that
+# point back to it ("its director"), separators between the segments of a
+# role slot and the links before an employer's name (lexicon.yaml, persons).
+_ROLE_LINKS = lexicon.words("persons.role_links")
+_POSSESSIVES = lexicon.words("persons.possessives")
+_SLOT_SEPARATORS = lexicon.words("persons.slot_separators")
+_ORG_LINKS = lexicon.words("persons.org_links")
 
 
 def _org_in_segment(doc: Doc, a: int, b: int) -> tuple[int, int] | None:
@@ -276,6 +280,10 @@ def find_persons(lines: list[Line], actors: Actors, index: AgentIndex, text: str
     person_hits(lines, actors)
 
 
+# Words between a name and its speech verb ("Jane Doe has previously said").
+_BEFORE_SPEECH_VERB = lexicon.words("persons.before_speech_verb")
+
+
 def _speech_slots(line: Line, actors: Actors, index: AgentIndex) -> None:
     doc = line.doc
     for i in [k for k, low in enumerate(line.lowers) if low in SPEECH_VERBS]:
@@ -292,8 +300,7 @@ def _speech_slots(line: Line, actors: Actors, index: AgentIndex) -> None:
             continue
         # "Jane Doe said" / "Jane Doe, Director of X, said"
         stop = i
-        while stop > 0 and doc[stop - 1].lower_ in ("also", "has", "have", "had", "today", "yesterday", "then",
-                                                    "further", "previously", "recently", "repeatedly"):
+        while stop > 0 and doc[stop - 1].lower_ in _BEFORE_SPEECH_VERB:
             stop -= 1
         if stop > 0 and doc[stop - 1].text == ",":
             comma = next((k for k in range(stop - 2, max(-1, stop - 25), -1) if doc[k].text == ","), None)
@@ -318,7 +325,7 @@ def _speech_slots(line: Line, actors: Actors, index: AgentIndex) -> None:
 
 # Words after an appositive name that show it is the subject of a clause:
 # "Its chief executive, Jane Doe, said / has said / told / warned".
-_CLAUSE_AFTER = frozenset({"has", "have", "had", "is", "was", "will", "would", "also", "who", "today"})
+_CLAUSE_AFTER = lexicon.words("persons.clause_after")
 
 
 def _apposition_slots(line: Line, actors: Actors, index: AgentIndex) -> None:
@@ -352,7 +359,7 @@ def _apposition_slots(line: Line, actors: Actors, index: AgentIndex) -> None:
 
 
 # Separators between a name, a job and an organisation on a speaker's line.
-_LINE_SEPARATORS = frozenset({",", "-", "|", "(", ")", ":"})
+_LINE_SEPARATORS = lexicon.words("persons.line_separators")
 
 
 def speaker_line(line: Line, actors: Actors, index: AgentIndex) -> list[str] | None:
@@ -433,7 +440,8 @@ def person_hits(lines: list[Line], actors: Actors) -> None:
 
 
 # -- bylines and author recovery ----------------------------------------------------
-_BYLINE_STOPS = frozenset({",", "|", "-", "(", "on", "in", "for", "/", "·", "•"})
+# What may follow the name in a byline ("By Jane Doe | Policy Lead").
+_BYLINE_STOPS = lexicon.words("persons.byline_stops")
 
 
 def byline(lines: list[Line], actors: Actors, index: AgentIndex) -> str | None:
@@ -461,15 +469,10 @@ def byline(lines: list[Line], actors: Actors, index: AgentIndex) -> str | None:
 
 
 # Verbs with which a press release names its own organisation in its first
-# sentence ("X today called on …", "X welcomes …", "X is urging …").
-_SELF_NAMING = frozenset("""
-welcomes welcomed welcome responds responded calls called calling urges urged urging believes believe
-supports supported opposes opposed warns warned warning publishes published launches launched announces
-announced rejects rejected backs backed demands demanded
-""".split())
-# Words between the name and its verb that do not change who acts.
-_BETWEEN = frozenset({"today", "yesterday", "warmly", "has", "have", "is", "are", "strongly", "also", "now",
-                      "firmly", "this", "week", "morning", "has", "(", ")"})
+# sentence ("X today called on …", "X welcomes …"), and the words between the
+# name and its verb that do not change who acts.
+_SELF_NAMING = lexicon.words("persons.self_naming_verbs")
+_BETWEEN = lexicon.words("persons.self_naming_between")
 
 
 def recover_author(lines: list[Line], sents: list[Sent], actors: Actors, index: AgentIndex) -> str | None:
@@ -506,7 +509,7 @@ def recover_author(lines: list[Line], sents: list[Sent], actors: Actors, index: 
     return byline(lines, actors, index) or bare_byline(lines, sents, actors, index)
 
 
-_FIRST_PERSON_SINGULAR = frozenset({"i", "my", "me", "i'm", "i've", "i'd"})
+_FIRST_PERSON_SINGULAR = lexicon.words("persons.first_person_singular")
 
 
 def bare_byline(lines: list[Line], sents: list[Sent], actors: Actors, index: AgentIndex) -> str | None:

@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from carekg.extract import lexicon
 from carekg.extract.sentences import FUNCTION_WORDS, Sent, phrase_doc
 from carekg.knowledge import Knowledge
 
@@ -59,7 +60,7 @@ def window_for(pattern: "LabelPattern") -> int:
 
 
 # Stems of generic head words of labels (what is asked is in the other words).
-GENERIC_STEMS = frozenset({"support", "help", "provid", "access", "servic", "more", "better"})
+GENERIC_STEMS = lexicon.words("proposals.generic_stems")  # lexicon.yaml, proposals
 
 DEFINITION_RATIO = 0.5  # share of a definition's distinctive weight a sentence must repeat
 DEFINITION_MIN_WORDS = 4

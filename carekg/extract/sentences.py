@@ -8,6 +8,8 @@ sentences by the sentencizer's rule (re-run on token arrays: the pipeline
 component creates a Python object per token, which halved throughput);
 every token gets a stem in ``token.norm_`` so that PhraseMatchers built with
 ``attr="NORM"`` match word forms (fund / funding / funded), not strings.
+The stemmer's irregular forms and the function words are data in
+``lexicon.yaml`` (section ``segment``).
 """
 
 from __future__ import annotations
@@ -23,36 +25,18 @@ from spacy.attrs import IDX, NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from carekg.extract import lexicon
 from carekg.extract.boilerplate import is_boilerplate
 
 MAX_LINE = 100_000  # longer lines are cut at a space: spaCy's cost is per doc
 MAX_SENT_TOKENS = 120  # a "sentence" with no end is cut so spans stay readable
 
 _STEMMER = snowballstemmer.stemmer("english")
-# Irregular forms the Porter-style stemmer leaves apart although the debate
-# uses them interchangeably ("children"/"child", "placed"/"placement").
-_IRREGULAR = {
-    "children": "child", "childrens": "child", "people": "person", "placement": "place",
-    "placements": "place", "leaver": "leav", "leavers": "leav", "women": "woman", "men": "man",
-    "mothers": "mother", "councils": "council", "organisations": "organ", "organisation": "organ", "prioritise": "priorit",
-    "prioritising": "priorit", "ringfenced": "ring-fenc",
-    # an advocate gives advocacy: one concept, two stems in Snowball
-    "advocacy": "advoc", "advocate": "advoc", "advocates": "advoc",
-    # "rights" (entitlements) is not the adjective "right" ("the right balance")
-    "rights": "rights",
-}
-
-# Words that carry no content for label matching (function words). Kept
-# small on purpose: "before", "rather", "after" and "not" matter to stance or
-# to some labels and are handled there.
-FUNCTION_WORDS = frozenset("""
-a an the of for to in on at by with from into onto as and or but nor so than that this these those
-it its it's their theirs them they we our ours us you your he she his her i me my is are was were be been
-being am do does did has have had will would can could shall may might must should 's ' " - , . ; : ( )
-[ ] ! ? / & all any some such which who whom whose what when where how why there here also just very
-more most much many each every other another own up out about over under through between within without
-not no n't
-""".split())
+# Irregular forms the stemmer leaves apart although the debate uses them
+# interchangeably ("children"/"child"), and the function words that carry no
+# content for label matching: both lists are in lexicon.yaml (segment).
+_IRREGULAR = lexicon.table("segment.irregular_stems")
+FUNCTION_WORDS = lexicon.words("segment.function_words")
 
 _LIST_ITEM = re.compile(r"^\s*(?:(\d{1,2})[.)]\s+|([•·▪◦●■*+-])\s+|\(?([a-h]|[ivx]{1,4})\)\s+)")
 

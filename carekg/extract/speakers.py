@@ -21,6 +21,8 @@ Every sentence gets the actors who hold what it says (possibly nobody):
   …`), and "The charity also wants …" / "It said …" continue it.
 Bodies named as the source of evidence ("a survey by X", "figures from X")
 are cited sources (``cited_hits``). Persons and authors: ``persons.py``.
+The words all this is read by (reporting verbs, sign-off lines, anaphoric
+nouns, …) are data in ``lexicon.yaml`` (section ``attribution``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Doc
 
+from carekg.extract import lexicon
 from carekg.extract.actors import ORG_HEADS, RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit, hit_at
 from carekg.extract.persons import Actors, ensure_agent, find_persons, is_org, org_before, recover_author, \
     registry_agent
@@ -39,14 +42,14 @@ from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Document, Mention, Span
 
 __all__ = ["Actors", "cited_hits", "find_actors", "possessive_owners", "registry_agent", "resolve_publisher"]
 
-_JOINT = re.compile(r"\bjoint (statement|letter|response|submission|briefing)s? (from|by|signed by|of)\b", re.I)
+# "a joint statement from A, B and C": the bodies named after it speak as "we".
+_JOINT = re.compile(r"\bjoint (" + "|".join(lexicon.phrases("attribution.joint_texts")) + r")s? ("
+                    + "|".join(lexicon.phrases("attribution.joint_links")) + r")\b", re.I)
 # A line that opens the list of those who sign a text ("Signed:", "Signatories",
 # "Yours sincerely,"): the names after it hold the text's asks.
-_SIGNED = re.compile(r"^\s*(signed( by)?|signatories|signatory organisations|co-?signed( by)?|"
-                     r"yours (sincerely|faithfully|truly)|with (best|kind) (wishes|regards)|kind regards|"
-                     r"best wishes)\s*[:,.]?\s*$", re.I)
-_FIRST_PERSON = frozenset({"we", "our", "us", "ours", "i", "my", "we're", "we've", "we'd", "we'll"})
-SPOKESPERSON = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative", "spokespeople"})
+_SIGNED = re.compile(r"^\s*(" + "|".join(lexicon.phrases("attribution.signed_lines")) + r")\s*[:,.]?\s*$", re.I)
+_FIRST_PERSON = lexicon.words("attribution.first_person")
+SPOKESPERSON = lexicon.words("attribution.spokesperson")
 
 
 def resolve_publisher(document: Document, index: AgentIndex, agents: dict[str, Agent]) -> str | None:
@@ -113,18 +116,12 @@ def possessive_owners(sent: Sent, actors: Actors) -> list[tuple[int, int, str]]:
 
 
 # What a body proposes or decides, as nouns: "its proposal", "their plan".
-_OWNED = frozenset("""
-proposal proposals plan plans recommendation recommendations commitment pledge intention decision strategy
-offer promise ambition aim call calls
-""".split())
+_OWNED = lexicon.words("attribution.owned_nouns")
 
 
 # Nouns that describe what kind of body an organisation is: "the children's
 # rights charity X", "X, the charity for children in care,".
-_KIND_NOUNS = frozenset("""
-charity charities organisation organization group campaign campaigners network alliance body association
-coalition trust foundation society union consortium collective provider providers agency
-""".split())
+_KIND_NOUNS = lexicon.words("attribution.kind_nouns")
 
 
 def mask_names(lines: list[Line], actors: Actors) -> None:
@@ -243,7 +240,7 @@ def _head_noun(label: str) -> str | None:
 
 # Heads by which a named review or inquiry is referred back to ("the review
 # recommends"), which are not enough to make an unknown phrase a body's name.
-_REFERENCE_HEADS = frozenset({"review", "inquiry", "inspectorate", "regulator", "tribunal", "court"})
+_REFERENCE_HEADS = lexicon.words("attribution.reference_heads")
 
 
 # -- the document's own voice -----------------------------------------------------------
@@ -481,53 +478,23 @@ def _quote_owner(region: tuple[int, int], line: Line, lines: list[Line], actors:
     return []
 
 
-# Verbs by which a named body states a position itself: reporting verbs and
-# the asking / judging verbs of press copy ("X today called on ministers to",
-# "X urged", "X welcomed", "X backed", "X said it supported") — general
-# English: the grammatical subject of such a verb holds the position.
-_REPORTING = frozenset("""
-said says argues argued argue believes believe warned warns warn told added adds stated states insists insisted
-explained explains called calls call calling urged urges urge urging welcomed welcomes welcome backed backs
-back rejected rejects reject opposed opposes oppose supported supports support criticised criticises
-criticized demanded demands demand wants wanted want recommends recommended recommend responded responds
-objected objects object described describes questioned questions doubted doubts accepted accepts agreed agrees
-disagreed disagrees cautioned cautions restated restates reiterated reiterates maintained maintains
-claimed claims pointed acknowledged acknowledges conceded concedes welcoming
-""".split())
-# Evaluative predicates after a copula: "X was cooler about", "X remains unconvinced".
-_COPULAS = frozenset({"is", "are", "was", "were", "remains", "remain", "remained", "seemed", "appeared",
-                      "sounded", "looked", "be", "been"})
-_EVALUATIVE = frozenset("""
-unconvinced convinced sceptical skeptical wary cautious concerned worried upbeat positive negative critical
-cool cooler warmer warm supportive opposed keen pleased disappointed clear unhappy happy glad enthusiastic
-hostile doubtful optimistic pessimistic uneasy alarmed angry dismayed encouraged delighted firm adamant
-""".split())
-# Words that may stand between the subject and its verb without changing who acts.
-_BETWEEN = frozenset("""
-today yesterday also has have had is are was were again now strongly warmly firmly publicly repeatedly
-formally previously recently this last week night month morning earlier later already has more less much
-even still nonetheless however meanwhile too did does do
-""".split())
-# Words that may open the sentence before the subject ("But the X said").
-_LEAD = frozenset("""
-the however but and meanwhile separately elsewhere yet instead similarly likewise now today yesterday also
-earlier later this week in a an statement response its their his her
-""".split())
-# Words opening an introductory phrase before the subject ("In a letter to the
-# minister, A and B call on …", "Responding to the report, X said …").
-_INTRO_WORDS = frozenset("""
-in on at after before following responding speaking writing ahead during earlier later last this today
-yesterday commenting reacting
-""".split())
-# Conjunctions that open a clause with a new subject after a comma.
-_CLAUSE_OPENERS = frozenset({"but", "while", "whereas", "although", "though", "and", "yet"})
-# Anaphoric subjects: "The charity also wants …", "It said …" continue the
-# last reported body (general English reference to the last-named body).
-_BODY_NOUNS = frozenset("""
-charity organisation organization trust association council coalition alliance network group union body
-department review society federation foundation campaign government ministry authority inspectorate
-regulator commissioner watchdog
-""".split())
+# The words of reported speech (lexicon.yaml, attribution): verbs by which a
+# named body states a position itself ("X said", "X urged", "X welcomed" — the
+# grammatical subject of such a verb holds the position), copulas and the
+# evaluative words after them ("X remains unconvinced") with the degree words
+# between, words that may stand between the subject and its verb or open the
+# sentence before it, introductory phrases ("Responding to the report, X
+# said"), conjunctions that open a new clause, and the nouns by which English
+# refers back to the last-named body ("The charity also wants …").
+_REPORTING = lexicon.words("attribution.reporting_verbs")
+_COPULAS = lexicon.words("attribution.copulas")
+_EVALUATIVE = lexicon.words("attribution.evaluative")
+_DEGREE = lexicon.words("attribution.degree_words")
+_BETWEEN = lexicon.words("attribution.between")
+_LEAD = lexicon.words("attribution.lead")
+_INTRO_WORDS = lexicon.words("attribution.intro_words")
+_CLAUSE_OPENERS = lexicon.words("attribution.clause_openers")
+_BODY_NOUNS = lexicon.words("attribution.body_nouns")
 
 
 def _verb_follows(doc, start: int, stop: int) -> bool:
@@ -551,8 +518,7 @@ def _verb_follows(doc, start: int, stop: int) -> bool:
                 continue
         if low in _COPULAS:
             j = k + 1
-            while j < stop and doc[j].lower_ in ("more", "less", "much", "far", "still", "not", "also", "very",
-                                                  "rather", "somewhat", "deeply", "particularly", "now"):
+            while j < stop and doc[j].lower_ in _DEGREE:
                 j += 1
             if j < stop and doc[j].lower_ in _EVALUATIVE:
                 return True
@@ -659,7 +625,7 @@ def _anaphoric(sent: Sent) -> bool:
 # "a survey of 950 carers by the X", "figures published by the X", "research
 # from X": a research noun, then within a few words "by/from (the)" and the
 # body — general English for naming the source of evidence.
-_SOURCE_LINKS = frozenset({"by", "from"})
+_SOURCE_LINKS = lexicon.words("attribution.source_links")
 _SOURCE_REACH = 12  # tokens between the research noun and the named source
 
 

@@ -17,6 +17,9 @@ stems with a spaCy PhraseMatcher (attr NORM), so "we are calling for" and
 - THIRD PARTY: "<Agent>'s proposals to X", "<Agent> recommends X": the agent
   supports X ("<Agent> rejected X": opposes) and the speaker's own stance on
   X is not read from that clause.
+The phrases of every family, and the other word lists read here, are data
+in ``lexicon.yaml`` (section ``stances``): a new phrasing of a stance cue
+goes there, a new phrasing of a proposal to ``ontology/codebook.ttl``.
 """
 
 from __future__ import annotations
@@ -27,156 +30,13 @@ from functools import lru_cache
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from carekg.extract import lexicon
 from carekg.extract.proposals import ConceptMatch
 from carekg.extract.sentences import Sent, nlp, phrase_doc
 
-CUES: dict[str, list[str]] = {
-    "SUPPORT": [
-        "recommend", "we recommend", "recommendation", "call for", "calling for", "call on", "urge",
-        "want to see", "would like to see", "wish to see", "like to see", "hope to see", "want", "wanted",
-        "should", "must", "need to", "needs to", "need for", "is needed", "are needed", "needed",
-        "has to", "have to", "ought to", "essential", "crucial", "vital", "a priority", "prioritise",
-        "priority", "we support", "strongly support", "fully support", "welcome",
-        "pleased to see", "encouraged to see", "glad to see", "delighted", "endorse", "advocate for",
-        "argue for", "push for", "campaign for", "ensure", "ensuring", "require", "it is time to",
-        "commit to", "guarantee", "more investment", "increase investment", "invest in", "greater focus",
-        "stronger focus", "more emphasis", "at the heart", "important that", "is important",
-        "are important", "very important", "key to", "we need", "there needs to be",
-        # asking in the first person and backing in the third (press copy:
-        # "X said it supported / backed …"), general English ways to ask
-        "we ask", "we also ask", "we are asking", "ask that", "asks that", "we back", "it back", "they back",
-        "also back", "fully back", "strongly back", "is backing", "are backing", "it support", "they support",
-        "also support", "would support", "in favour of", "deserve", "deserves",
-        # a condition of success is an ask: "reform will only work if X"
-        "only work if", "only works if", "only succeed if", "only succeeds if", "will only work",
-        # welcoming and approving: "pleased that X", "glad the review recognised X"
-        "pleased that", "pleased the", "pleased to", "glad that", "glad the", "delighted that", "heartened",
-        "welcome that", "upbeat about", "positive about", "enthusiastic about", "keen to see", "keen on",
-        # pressing for something over time: "has long argued for X", "will keep pressing for X"
-        "argued for", "long argued", "lobbied for", "press for", "pressing for", "campaign for", "campaigning for",
-        "fighting for", "fight for", "stand up for", "would rather see", "rather see", "prefer", "preferring",
-        "pressing", "keep pressing", "continue to press", "press ministers", "press the government",
-        "urgent", "urgently", "an urgent priority",
-        "in favour", "must be accepted", "should be accepted", "accepted in full", "be implemented",
-    ],
-    "COMPLAINT": [
-        "lack of", "absence of", "fail to", "fails to", "failed to", "failure to", "failure of",
-        "not sufficiently", "insufficient", "insufficiently", "not enough", "n't enough",
-        "n't focus enough", "does not focus enough", "too little attention", "no mention",
-        "not included", "was not included", "were not included", "missing",
-        "disappointed that", "disappointing that", "lacking", "not considered", "not addressed",
-        "n't sufficiently", "not say enough", "n't say enough", "not do enough", "n't do enough",
-        "says little about", "too little about",
-        # a verdict on an absence: "the plan fell short of X", "a missed opportunity to X"
-        "fell short of", "falls short of", "fall short of", "stops short of", "stopped short of",
-        "missed opportunity", "silent on", "left out", "leaves out", "does nothing to", "did nothing to",
-        "do nothing to",
-    ],
-    "OPPOSE": [
-        "oppose", "opposed to", "opposing", "are against", "is against", "remain against", "reject",
-        "do not support", "don't support", "does not support", "cannot support", "can not support",
-        "will not support", "not convinced", "object to", "concerned about", "concerned that",
-        "concern about", "worried about", "worried that", "do not agree", "disagree with",
-        "not in favour", "warn against", "caution against",
-        # doubt, unease and objection: "we have reservations about X", "X remains unconvinced by"
-        "objected to", "objects to", "objecting to", "wary of", "unconvinced", "sceptical about",
-        "sceptical of", "skeptical about", "skeptical of", "less sure about", "not sure about", "doubt that",
-        "doubted that", "doubts that", "doubted", "reservations about", "unease about", "uneasy about",
-        "cooler about", "cool on", "critical of", "criticised", "criticized", "disagree", "we disagree",
-        "not agree", "does not agree", "did not agree", "opposition to", "opposed",
-        "no to", "said no", "declined to", "no plans to", "ruled out", "rule out", "turned down",
-        "refused to", "has refused", "have refused", "resisted", "resist",
-        "nor are we convinced", "nor do we support", "nor do we agree", "nor convinced", "not persuaded",
-        "not support", "worried by", "concerned by", "alarmed by", "dismayed by", "troubled by",
-        "unpersuaded", "remain opposed", "remains opposed", "remained opposed",
-    ],
-    # Hedges: conditions and caution that make an ask neither support nor
-    # opposition ("X should be carefully piloted before any national roll-out").
-    "HEDGE": [
-        "carefully piloted", "piloted first", "piloted before", "tested first", "tested before", "trialled first",
-        "trialled before", "evaluated before", "before any roll-out", "before any national roll-out",
-        "before it is rolled out", "before rolling out", "wait and see", "too early to say", "too early to tell",
-        "remains to be seen", "jury is out", "with caution", "proceed cautiously", "proceed with care",
-    ],
-    # A verdict on what the sentence's subject names: "X is a blunt instrument",
-    # "X would undermine …" oppose X; "X is the right choice" supports X.
-    "VERDICT_NEG": [
-        "blunt instrument", "is a mistake", "would be a mistake", "is wrong", "is misguided", "a disservice",
-        "would undermine", "could undermine", "will undermine", "risks undermining", "make it worse",
-        "makes it worse", "make things worse", "would choke off", "will not work", "would not work",
-        "is not the answer", "not fine", "a backward step", "a step backwards", "a retrograde step",
-        "second tier", "two-tier", "a national database", "should be abolished", "must be abolished",
-        "should be scrapped", "must be scrapped", "should be dropped", "should be reversed",
-        "must be reversed", "a loophole", "miss the point", "misses the point",
-    ],
-    "VERDICT_POS": [
-        "the right choice", "is the right", "right step", "a step forward", "step in the right direction",
-        "turning point", "a lifeline", "is not a luxury", "what keeps", "exactly the shift", "is welcome",
-        "was welcome", "are welcome", "a welcome", "long-overdue", "long overdue", "game-changer",
-        "game changer", "is essential", "is vital", "is crucial", "works", "worked", "did far better",
-        "overdue", "first step", "a good start", "good first step",
-        "do better", "does better",
-    ],
-    "NEGATION": [
-        "should not", "must not", "should n't", "must n't", "should never", "must never",
-        "ought not", "need not", "do not want", "don't want", "do not need",
-    ],
-    # Words whose object is lost or doubted: under OPPOSE or NEGATION they
-    # turn the stance round (concerned about cuts to X = for X).
-    "DEPRIVE": [
-        "abandon", "abandoned", "forget", "stop", "end", "cut", "cuts", "lose", "loss", "ignore",
-        "split up", "separated from", "deny", "delay", "overlook", "neglect", "reduce", "scrap", "abolish", "weaken",
-        "ban", "banning", "prohibit", "outlaw",
-        "water down", "whether", "question", "undermine", "challenge to", "lack", "absence", "erode",
-        "less important", "sideline", "remove",
-        # absence inside the object: "warn against accommodation that offers no care"
-        "no", "without",
-    ],
-    # Verbs of bringing about: "should not introduce X" refuses X.
-    "CREATE": [
-        "introduce", "create", "adopt", "expand", "extend", "allow", "permit", "formalise",
-        "formalize", "implement", "bring in", "rely on", "increase", "roll out", "make",
-    ],
-    # After an agent's name: the agent's own position.
-    "THIRD_SUPPORT": [
-        "'s proposal", "'s proposals", "'s plan", "'s plans", "'s proposed", "'s recommendation",
-        "'s recommendations", "'s commitment", "'s pledge", "'s decision to", "'s intention to",
-        "proposes", "proposed", "has proposed", "plans to", "recommends", "recommended",
-        "has recommended", "is introducing", "will introduce", "announced", "intends to",
-        "calls for", "called for", "wants to", "has committed to", "pledged",
-        # third-person present and past of backing verbs: "X supports / backs / welcomes Y"
-        "supports", "supported", "backs", "backed", "welcomes", "welcomed", "endorses", "endorsed",
-        "urges", "urged", "calls on", "called on", "wants",
-        "'s aim of", "'s aim to", "'s ambition", "'s promise", "'s pledge to", "'s plan for", "'s proposal for",
-        "'s plans for", "'s proposals for", "'s offer of", "has committed", "committed", "confirmed that",
-        "presented this as", "presents this as", "say will", "says will", "hopes will", "hope will",
-        "wants to", "want to", "is funding", "are funding", "has funded", "plans", "proposal", "proposals",
-        "recommendation", "recommendations", "intends", "intend", "intention", "promised", "promises",
-        "introduced", "brought in", "set out", "legislated for",
-    ],
-    "THIRD_OPPOSE": [
-        "rejected", "rejects", "turned down", "refused", "has refused", "dropped", "scrapped",
-        "ruled out", "opposes", "opposed", "has rejected", "rejected calls", "have rejected", "declined to",
-        "said no to", "no plans to", "had no plans to", "has no plans to", "would not", "will not",
-        "said it would not", "said they would not", "is not convinced", "remains unconvinced", "objected to",
-        "was wary of", "is wary of", "were wary of", "warned against", "doubted",
-    ],
-    # Answers to a question (consultation responses): agreeing takes the
-    # question's proposal, disagreeing refuses it.
-    "AGREE": ["agree", "we agree", "strongly agree", "yes", "we support", "we welcome", "we would welcome",
-              "in favour", "we endorse"],
-    "DISAGREE": ["disagree", "do not agree", "don't agree", "not agree", "oppose", "reject", "not convinced",
-                 "do not support", "don't support", "cannot support", "not in favour", "unconvinced",
-                 "not fine", "a mistake", "wrong"],
-    # Asks stated in the first person: an ask nobody's concept covers is
-    # an emergent proposal only when it is this explicit.
-    "FIRST_PERSON_ASK": [
-        "we recommend", "we call for", "we are calling for", "we urge", "we want to see",
-        "we would like to see", "we are asking for", "we propose", "we call on",
-        "our recommendation is", "we ask", "we also ask", "we ask that",
-    ],
-}
-STRONG_OPENERS = ("this", "that", "it", "these", "such", "doing", "they")
+# The cue families (lexicon.yaml, stances.cues): family name -> phrases. The
+# names are read below; the phrases are data.
+CUES: dict[str, tuple[str, ...]] = lexicon.families("stances.cues")
 
 
 @lru_cache(maxsize=1)
@@ -292,18 +152,10 @@ def _as_proposed(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
 # that subject is a named agent ("X is not convinced by", "X welcomed"); modal
 # asks (should, must) are excluded: "the government should X" is the
 # speaker's ask of the government.
-_SUBJECT_VERBS = frozenset("""
-recommend call urg want welcom support endors advoc argu push campaign oppos reject object warn convinc
-concern worri disagre
-""".split())
-_AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "remains", "remain", "also", "today",
-                  "strongly", "would", "not", "'s", "does", "do", "did", "n't", "firmly", "still", "nonetheless",
-                  "now", "again", "already", "previously", "repeatedly", "since", "however", "so", "far", "yet",
-                  "itself", "themselves", "last", "this", "week", "month", "year", "recently", "formally",
-                  # "X has said it will not …", "X said they would …": the subject's own words
-                  "said", "says", "say", "it", "they", "that", ",",
-                  # a relative clause keeps its antecedent as subject: "X, which is calling for"
-                  "which", "who"})
+_SUBJECT_VERBS = lexicon.words("stances.subject_verbs")
+# Words between an agent's name and its stance verb that keep the agent as
+# the verb's subject ("X has today strongly rejected", "X, which is calling for").
+_AUX = lexicon.words("stances.aux")
 
 
 def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
@@ -351,7 +203,7 @@ def _own_verdict(by: dict[str, list[Cue]], agent_start: int) -> str | None:
     return None
 
 
-_PASSIVE = frozenset({"be", "being", "been", "is", "are", "was", "were", "get", "getting", "got"})
+_PASSIVE = lexicon.words("stances.passive")  # "X being scrapped": the loss of X
 
 
 def _deprived(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None, cue: Cue | None = None) -> bool:
@@ -376,8 +228,10 @@ def _deprived(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None,
     return bool(losses or inside or label)
 
 
-_ENDING = frozenset({"ban", "banning", "prohibit", "outlaw", "end", "stop"})
-_ABSENCE = frozenset({"no", "without", "lack", "absence"})
+# A label's word of ending cancels an absence inside the thing ("a ban on
+# placements without care" is for care).
+_ENDING = lexicon.words("stances.ending")
+_ABSENCE = lexicon.words("stances.absence")
 
 
 def _verdict(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None) -> str | None:
@@ -445,13 +299,9 @@ def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
 # Words that point back to something named before ("We oppose it", "We
 # support putting this on a statutory footing", "the rules are a reasonable
 # first step") and the nouns by which English refers back to a proposal.
-ANAPHORS = frozenset({"this", "that", "it", "these", "those", "them", "they", "one", "such", "its"})
-PROPOSAL_NOUNS = frozenset("""
-decision decisions plan plans proposal proposals idea ideas change changes measure measures move policy policies
-rule rules model models scheme schemes remedy approach reform reforms duty duties cap caps ban pilot pilots
-standard standards role power powers investment recommendation recommendations requirement requirements
-commitment option options system regime step steps offer package packages allowance service services
-""".split())
+ANAPHORS = lexicon.words("stances.anaphors")
+PROPOSAL_NOUNS = lexicon.words("stances.proposal_nouns")
+_BACK_DETERMINERS = lexicon.words("stances.back_determiners")  # "this decision", "the plans"
 _CARRY = {"OPPOSE": "oppose", "DISAGREE": "oppose", "VERDICT_NEG": "oppose", "SUPPORT": "support",
           "AGREE": "support", "VERDICT_POS": "support", "COMPLAINT": "support", "FIRST_PERSON_ASK": "support"}
 
@@ -469,7 +319,7 @@ def carries_stance(sent: Sent, cues: list[Cue]) -> str | None:
     lowers = [doc[k].lower_ for k in range(lo, hi)]
     words = [w for w in lowers if w[:1].isalnum()]
     back = [lo + i for i, w in enumerate(lowers) if w in ANAPHORS or w in PROPOSAL_NOUNS and i > 0
-            and lowers[i - 1] in ("the", "this", "that", "these", "those", "such", "its")]
+            and lowers[i - 1] in _BACK_DETERMINERS]
     short = len(words) <= 6
     # "… remains unconvinced." — the verdict closes the sentence: it is on the topic
     last = max((k for k in range(lo, hi) if doc[k].text[:1].isalnum()), default=lo)
@@ -531,7 +381,7 @@ def first_person_ask(sent: Sent, cues: list[Cue]) -> Cue | None:
     return None
 
 
-_ANSWER_OPENERS = frozenset({"response", "answer", "our", "a", "reply", ":", "-", ".", ","})
+_ANSWER_OPENERS = lexicon.words("stances.answer_openers")  # "Response: No."
 
 
 def answer_stance(sent: Sent, cues: list[Cue]) -> str | None:
