@@ -233,6 +233,14 @@ def test_nearer_ask_governs_the_thing(knowledge):
     assert (CHARITY_ID, "care-for-all-under-18", "oppose") not in found
 
 
+def test_refusing_a_ban_is_against_what_the_ban_would_bring(knowledge):
+    # the label names the remedy ("a ban on …"): refusing it refuses the remedy
+    text = "We do not back calls for an outright ban on supported accommodation for 16- and 17-year-olds."
+    found = stances(run(knowledge, text))
+    assert (CHARITY_ID, "care-for-all-under-18", "oppose") in found
+    assert (CHARITY_ID, "care-for-all-under-18", "support") not in found
+
+
 def test_stance_on_the_topic_before(knowledge):
     text = "Ministers want regional care cooperatives in every region. We are not convinced by them."
     assert (CHARITY_ID, "regional-care-cooperatives", "oppose") in stances(run(knowledge, text))

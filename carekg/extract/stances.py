@@ -211,8 +211,8 @@ def _deprived(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None,
     thing: a word of loss in the matched label ("cuts to early help"), before
     the thing ("concerned about cuts to X"), inside it ("accommodation that
     offers no care") or after it in the passive ("X being scrapped"). A
-    label's word of ending cancels an absence inside the thing ("a ban on
-    placements without care" is for care)."""
+    label's word of ending names the remedy, not a loss, and cancels an
+    absence inside the thing ("a ban on placements without care" is for care)."""
     losses = [c for c in by["DEPRIVE"] if c.end <= m.start and m.start - c.end <= 6]
     inside = [c for c in by["DEPRIVE"] if m.start < c.start < m.end]
     for c in by["DEPRIVE"]:
@@ -222,7 +222,9 @@ def _deprived(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc | None = None,
     if cue is not None:  # the refusing words themselves ("no plans to") are not the thing's loss
         losses = [c for c in losses if not (cue.start <= c.start < cue.end)]
     label = list(by["LABEL_DEPRIVE"])
-    if doc is not None and inside and any(doc[c.start].lower_ in _ENDING for c in label):
+    if doc is not None and any(doc[c.start].lower_ in _ENDING for c in label):
+        # a label that ends something ("a ban on unregulated placements") names
+        # the remedy, not a loss; it cancels an absence inside the thing
         inside = [c for c in inside if doc[c.start].lower_ not in _ABSENCE]
         label = [c for c in label if doc[c.start].lower_ not in _ENDING]
     return bool(losses or inside or label)
