@@ -257,7 +257,8 @@ def _stance(m: ConceptMatch, by: dict[str, list[Cue]], doc: Doc, question: bool,
     if by["OPPOSE"]:
         cue = min(by["OPPOSE"], key=lambda c: abs(c.start - m.start))
         # an ask nearer the thing governs it: "opposed to X and will campaign for Y"
-        nearer_ask = any(cue.end <= a.start and a.end <= m.start for a in by["SUPPORT"] + by["FIRST_PERSON_ASK"])
+        # ("we do not back calls for X": the ask right after the refusal is what is refused)
+        nearer_ask = any(cue.end + 1 < a.start and a.end <= m.start for a in by["SUPPORT"] + by["FIRST_PERSON_ASK"])
         if cue.end <= m.start and not nearer_ask:
             if _deprived(m, by, doc, cue) or by["COMPLAINT"]:
                 return "support", 0.6
