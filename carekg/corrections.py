@@ -46,7 +46,7 @@ from .namespace import CL, ST
 __all__ = [
     "CORRECTIONS_NAME", "COLUMNS", "ACTIONS", "STANCES", "KINDS", "ROLES", "Correction", "MergeReport",
     "check_row", "parse_corrections", "read_corrections", "corrections_text", "merge_corrections", "write_corrections",
-    "mention_id", "split_mention_id",
+    "mention_id", "split_mention_id", "same_decision",
 ]
 
 COLUMNS = ("action", "id", "document", "actor", "proposal", "stance", "kind", "role", "quote", "by", "note")
@@ -83,6 +83,13 @@ class Correction:
     by: str = ""
     note: str = ""
     row: int = 0
+
+    def __post_init__(self) -> None:
+        # What an addition may leave out: a claim is an assertion, an agent is mentioned.
+        if self.action == "add-claim" and not self.kind:
+            object.__setattr__(self, "kind", "assertion")
+        if self.action == "add-mention" and not self.role:
+            object.__setattr__(self, "role", "mentioned")
 
     @property
     def verb(self) -> str:
@@ -169,10 +176,6 @@ def check_row(cells: dict[str, str], number: int) -> Correction | str:
         value = getattr(correction, name)
         if value and value not in allowed:
             return f"{name} '{value}' is not one of {', '.join(allowed)}"
-    if target == "claim" and verb == "add" and not correction.kind:
-        correction = replace(correction, kind="assertion")
-    if target == "mention" and verb == "add" and not correction.role:
-        correction = replace(correction, role="mentioned")
     return correction
 
 
@@ -260,7 +263,7 @@ def _decides(row: Correction) -> tuple[str, ...]:
     return (row.target, row.id)
 
 
-def _same(a: Correction, b: Correction) -> bool:
+def same_decision(a: Correction, b: Correction) -> bool:
     """The same decision with the same note (who took it aside; the quote of an id's row is only a reminder)."""
     if any(getattr(a, name) != getattr(b, name) for name in COLUMNS if name not in ("by", "quote")):
         return False
@@ -282,7 +285,7 @@ def merge_corrections(existing: list[Correction], new: list[Correction]) -> tupl
         key = _decides(row)
         if key in where:
             index = where[key]
-            if _same(merged[index], row):
+            if same_decision(merged[index], row):
                 report.unchanged += 1
             else:
                 merged[index] = replace(row, row=merged[index].row)

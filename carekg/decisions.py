@@ -32,13 +32,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .corrections import Correction, mention_id, split_mention_id
 from .graph import ROLE_PROPERTIES, Triple, claim_iri, nt_term, slug, statement_iri
 from .model import Claim, Span, Statement
-from .namespace import ANALYST, CKG, CORRECTION, OA, PROV, RDF, RDFS, SDO, SKOS, XSD
+from .namespace import ANALYST, CKG, CL, CORRECTION, OA, PROV, RDF, RDFS, SDO, SKOS, ST, XSD
 from .sparql import Source, query_text, select
 
 __all__ = ["RowOutcome", "Delta", "CorrectionsOutcome", "plan_corrections", "apply_delta", "apply_corrections",
@@ -57,9 +57,15 @@ _FLEXIBLE = {"'": "['\u2018\u2019]", "\u2018": "['\u2018\u2019]", "\u2019": "['\
              '"': '["\u201c\u201d]', "\u201c": '["\u201c\u201d]', "\u201d": '["\u201c\u201d]'}
 
 
+# What can happen to a row: it applies; it applies to the statement (claim) its passage moved to (moved);
+# the extractor already says what it says (redundant: kept as an accept); its statement, claim or
+# mention no longer exists (orphaned); or it cannot apply (failed). Only failed fails a build.
+STATUSES = ("applied", "moved", "redundant", "orphaned", "failed")
+
+
 @dataclass(frozen=True)
 class RowOutcome:
-    """What happened to one row: applied, redundant (the extractor already agrees), orphaned or failed."""
+    """What happened to one row (one of STATUSES), why, and the id it decided on."""
 
     row: int
     action: str
@@ -110,6 +116,32 @@ class _Plan:
     creators: tuple[URIRef, int] | None = None  # (document, change in its number of authors)
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """Stance statements and evidence claims are corrected the same way; this is what differs."""
+
+    name: str  # statement | claim: the word in ids, queries and messages
+    namespace: Namespace
+    cls: URIRef  # the class of one that stands
+    superseded: URIRef  # the class of one an analyst rejected or replaced
+    properties: dict[str, URIRef]  # corrections.csv column → the property it sets
+    query: str  # the packaged query listing a document's ones
+    columns: dict[URIRef, str]  # property → that query's column
+
+
+_STATEMENT = _Kind("statement", ST, CKG.StanceStatement, CKG.SupersededStatement,
+                   {"actor": CKG.actor, "proposal": CKG.proposal, "stance": CKG.stance}, "decisions-statements",
+                   {CKG.actor: "actor", CKG.proposal: "proposal", CKG.stance: "stance"})
+_CLAIM = _Kind("claim", CL, SDO.Claim, CKG.SupersededClaim,
+               {"actor": SDO.author, "proposal": SDO.about, "kind": CKG.claimKind}, "decisions-claims",
+               {SDO.author: "claimant", CKG.claimKind: "kind", SDO.about: "about"})
+
+
+def _superseded(iri: URIRef, kind: _Kind, decision: URIRef) -> list[Triple]:
+    """An extracted statement or claim re-typed as superseded, and the decision that invalidated it."""
+    return [(iri, RDF.type, kind.superseded), (iri, PROV.wasInvalidatedBy, decision), (decision, PROV.invalidated, iri)]
+
+
 # --- reading the graph -------------------------------------------------------------------
 
 def _terms(source: Source, subject: Node | None, predicate: Node | None, obj: Node | None) -> list[Triple]:
@@ -136,18 +168,9 @@ class _Lookup:
         self.documents = {str(r["document"]): URIRef(r["doc"]) for r in rows}
         self.identifiers = {iri: identifier for identifier, iri in self.documents.items()}
         self.slugs = {slug(identifier): identifier for identifier in self.documents}
-        self.agent_ids: dict[str, URIRef] = {}
-        self.agent_names: dict[str, set[str]] = {}
-        for r in select(source, query_text("decisions-agents"))[1]:
-            self.agent_ids[str(r["agent_id"])] = URIRef(r["agent"])
-            for name in {str(r["agent_id"]), str(r["name"] or "")} - {""}:
-                self.agent_names.setdefault(name.casefold(), set()).add(str(r["agent_id"]))
-        self.proposal_ids: dict[str, URIRef] = {}
-        self.proposal_names: dict[str, set[str]] = {}
-        for r in select(source, query_text("decisions-proposals"))[1]:
-            self.proposal_ids[str(r["proposal_id"])] = URIRef(r["proposal"])
-            for name in {str(r["proposal_id"]), str(r["label"] or "")} - {""}:
-                self.proposal_names.setdefault(name.casefold(), set()).add(str(r["proposal_id"]))
+        self.agent_ids, self.agent_names = _named_ids(select(source, query_text("decisions-agents"))[1], "agent")
+        self.proposal_ids, self.proposal_names = _named_ids(select(source, query_text("decisions-proposals"))[1],
+                                                            "proposal")
         self.agent_of = {iri: agent_id for agent_id, iri in self.agent_ids.items()}
         self.proposal_of = {iri: proposal_id for proposal_id, iri in self.proposal_ids.items()}
         self._texts: dict[URIRef, str] = {}
@@ -198,6 +221,17 @@ class _Lookup:
         return select(self.source, query_text(query), {"doc": doc})[1]
 
 
+def _named_ids(rows: list[dict[str, Any]], what: str) -> tuple[dict[str, URIRef], dict[str, set[str]]]:
+    """IRIs by id, and ids by folded id or name, from rows of ``?<what> ?<what>_id ?name``."""
+    ids: dict[str, URIRef] = {}
+    names: dict[str, set[str]] = {}
+    for r in rows:
+        ids[str(r[f"{what}_id"])] = URIRef(r[what])
+        for name in {str(r[f"{what}_id"]), str(r["name"] or "")} - {""}:
+            names.setdefault(name.casefold(), set()).add(str(r[f"{what}_id"]))
+    return ids, names
+
+
 def locate_quote(text: str, quote: str) -> list[tuple[int, int]]:
     """Where ``quote`` occurs in ``text``, whatever its spacing and quote marks (non-overlapping).
 
@@ -237,21 +271,111 @@ class _Planner:
 
     # statements and claims ------------------------------------------------------------
 
-    def _extracted(self, row: Correction, namespace_iri: URIRef, cls: URIRef, what: str) -> dict:
-        """The extracted statement or claim a row's id names, with its document and span; refuses otherwise."""
-        iri = URIRef(str(namespace_iri) + row.id)
-        facts = self.graph.describe(iri)
-        if (RDF.type, cls) in facts:
-            selector = next(o for p, o in facts if p == OA.hasSelector)
-            parts = dict(self.graph.describe(selector))
-            return {"iri": iri, "facts": facts, "doc": next(o for p, o in facts if p == OA.hasSource),
-                    "start": int(parts[OA.start]), "end": int(parts[OA.end]), "quote": str(parts[OA.exact])}
+    def _statement(self, row: Correction) -> _Plan:
+        return self._entity(row, _STATEMENT)
+
+    def _claim(self, row: Correction) -> _Plan:
+        return self._entity(row, _CLAIM)
+
+    def _entity(self, row: Correction, kind: _Kind) -> _Plan:
+        """A decision on a stance statement or an evidence claim: both work the same way."""
+        decision, analyst = CORRECTION[row.key], analyst_iri(row.by)
+        if row.verb == "add":
+            old, doc = None, self.graph.document(row.document)
+            start, end, quote = self._span(row, doc)
+        else:
+            old = self._extracted(row, kind)
+            doc, start, end, quote = old["doc"], old["start"], old["end"], old["quote"]
+        plan = _Plan(row, old["id"] if old else "", (kind.name, old["iri"]) if old else None, None, (row.verb,))
+        plan.add.append((decision, PROV.used, doc))
+        if old is not None:
+            plan.add.append((decision, CKG.decides, old["iri"]))
+            if old["id"] != row.id:
+                plan.status = "moved"
+                plan.reason = (f"{kind.name} '{row.id}' is now '{old['id']}' (the document changed around its "
+                               f"passage); applied there: put the new id in the row")
+        if row.verb == "reject":
+            plan.remove.append((old["iri"], RDF.type, kind.cls))
+            plan.add += _superseded(old["iri"], kind, decision)
+        if row.verb in ("accept", "reject"):
+            return plan
+        current = {p: o for p, o in (old["facts"] if old else ()) if p in kind.properties.values()}
+        values = {**current, **self._values(row, kind)}
+        if old is not None:
+            found = old["iri"] if values == current else None
+        else:
+            found = self._already_found(kind, doc, values, start, end)
+        if found is not None:  # the extractor already says what the row says: it stands as the accept it amounts to
+            plan.decides, plan.signature, plan.status = (kind.name, found), ("accept",), "redundant"
+            plan.reason = f"the extractor already says so ({kind.name} '{_local(str(found))}'); kept as an accept"
+            if old is None:
+                plan.add.append((decision, CKG.decides, found))
+            return plan
+        span = Span(start, end, quote)
+        if kind is _STATEMENT:
+            made = statement_iri(self.graph.identifiers[doc], Statement(
+                _id_of(values[CKG.actor], self.graph.agent_of), _id_of(values[CKG.proposal], self.graph.proposal_of),
+                "support", span))
+        else:
+            made = claim_iri(self.graph.identifiers[doc], Claim("", "assertion", span))
+        new = URIRef(str(made) + ANALYST_SUFFIX)
+        plan.creates, plan.signature = (kind.name, new), (row.verb, tuple(sorted(values.items())))
+        if old is None:
+            plan.add += self._made(new, doc, (start, end, quote), kind.cls) + [(new, p, o) for p, o in values.items()]
+        else:
+            plan.remove.append((old["iri"], RDF.type, kind.cls))
+            plan.add += _superseded(old["iri"], kind, decision) + [(new, PROV.wasDerivedFrom, old["iri"])]
+            plan.add += self._replace(old, new, values)
+        plan.add += [(new, PROV.wasGeneratedBy, decision), (new, PROV.wasAttributedTo, analyst)]
+        return plan
+
+    def _values(self, row: Correction, kind: _Kind) -> dict[URIRef, Node]:
+        """The values a change or an addition sets, by property."""
+        values: dict[URIRef, Node] = {}
+        for column, prop in kind.properties.items():
+            given = getattr(row, column)
+            if given:
+                values[prop] = (self.graph.agent(given)[0] if column == "actor" else
+                                self.graph.proposal(given)[0] if column == "proposal" else
+                                STANCE_IRIS.get(given) or KIND_IRIS[given])
+        return values
+
+    def _extracted(self, row: Correction, kind: _Kind) -> dict:
+        """The extracted statement or claim a row's id names, with its document and span; refuses otherwise.
+
+        When the id names nothing but the row's quote is the passage of exactly one extracted
+        statement (claim) of the same document (with the id's actor and proposal), the document
+        changed around the passage: the row applies to that one, whose id is ``id``.
+        """
+        found = self._facts(URIRef(str(kind.namespace) + row.id), kind)
+        if found is not None:
+            return found
         if row.id.endswith(ANALYST_SUFFIX):
-            raise _Refused(f"'{row.id}' is an analyst's {what}: correct the row that makes it instead")
+            raise _Refused(f"'{row.id}' is an analyst's {kind.name}: correct the row that makes it instead")
         document = self.graph.document_of(row.id)
         if not _SPAN.fullmatch(row.id.rsplit("/", 1)[-1]) or document is None:
-            raise _Refused(f"unknown {what} id '{row.id}' (not a {what}_id of {what}s.csv)")
-        raise _Refused(self._orphan_reason(row, what, document), "orphaned")
+            raise _Refused(f"unknown {kind.name} id '{row.id}' (not a {kind.name}_id of {kind.name}s.csv)")
+        moved = self._moved(row, kind, self.graph.documents[document]) if row.quote else []
+        if len(moved) == 1:
+            return self._facts(moved[0], kind)
+        raise _Refused(self._orphan_reason(row, kind.name, document), "orphaned")
+
+    def _facts(self, iri: URIRef, kind: _Kind) -> dict | None:
+        facts = self.graph.describe(iri)
+        if (RDF.type, kind.cls) not in facts:
+            return None
+        selector = next(o for p, o in facts if p == OA.hasSelector)
+        parts = dict(self.graph.describe(selector))
+        return {"iri": iri, "id": str(iri)[len(str(kind.namespace)):], "facts": facts,
+                "doc": next(o for p, o in facts if p == OA.hasSource),
+                "start": int(parts[OA.start]), "end": int(parts[OA.end]), "quote": str(parts[OA.exact])}
+
+    def _moved(self, row: Correction, kind: _Kind, doc: URIRef) -> list[URIRef]:
+        """Extracted statements (claims) of the document on the row's passage, with the id's actor and proposal."""
+        text, passage = self.graph.text(doc), _passage(row.quote)
+        same = str(kind.namespace) + row.id.rsplit("/", 1)[0] + "/"  # statements: <doc>/<actor>/<proposal>/
+        return [URIRef(r[kind.name]) for r in self.graph.rows(kind.query, doc)
+                if str(r[kind.name]).startswith(same) and _passage(text[int(r["start"]):int(r["end"])]) == passage]
 
     def _orphan_reason(self, row: Correction, what: str, document: str) -> str:
         reason = f"{what} '{row.id}' no longer exists"
@@ -272,7 +396,7 @@ class _Planner:
         start, end = found[0]
         return start, end, text[start:end]
 
-    def _replace(self, row: Correction, old: dict, new: URIRef, values: dict[URIRef, Node]) -> list[Triple]:
+    def _replace(self, old: dict, new: URIRef, values: dict[URIRef, Node]) -> list[Triple]:
         """The extracted entity's triples (and its selector's, values') copied to ``new``, with ``values`` set."""
         triples = []
         for p, o in old["facts"]:
@@ -298,96 +422,12 @@ class _Planner:
                 (selector, RDF.type, OA.TextQuoteSelector), (selector, OA.start, Literal(start, datatype=XSD.integer)),
                 (selector, OA.end, Literal(end, datatype=XSD.integer)), (selector, OA.exact, Literal(quote))]
 
-    def _statement(self, row: Correction) -> _Plan:
-        return self._entity(row, "statement")
-
-    def _claim(self, row: Correction) -> _Plan:
-        return self._entity(row, "claim")
-
-    def _entity(self, row: Correction, what: str) -> _Plan:
-        """A decision on a stance statement or an evidence claim: both work the same way."""
-        from .namespace import CL, ST
-
-        statement = what == "statement"
-        cls, superseded = (CKG.StanceStatement, CKG.SupersededStatement) if statement else (SDO.Claim, CKG.SupersededClaim)
-        # The properties a change may set, by corrections.csv column.
-        properties = {"actor": CKG.actor, "proposal": CKG.proposal, "stance": CKG.stance} if statement else \
-            {"actor": SDO.author, "proposal": SDO.about, "kind": CKG.claimKind}
-        decision, analyst = CORRECTION[row.key], analyst_iri(row.by)
-        if row.verb == "add":
-            doc = self.graph.document(row.document)
-            old, start, end, quote = None, *self._span(row, doc)
-        else:
-            old = self._extracted(row, ST if statement else CL, cls, what)
-            doc, start, end, quote = old["doc"], old["start"], old["end"], old["quote"]
-        if row.verb in ("accept", "reject"):
-            plan = _Plan(row, row.id, (what, old["iri"]), None, (row.verb,))
-            plan.add += [(decision, PROV.used, doc), (decision, CKG.decides, old["iri"])]
-            if row.verb == "reject":
-                plan.remove.append((old["iri"], RDF.type, cls))
-                plan.add += [(old["iri"], RDF.type, superseded), (old["iri"], PROV.wasInvalidatedBy, decision),
-                             (decision, PROV.invalidated, old["iri"])]
-            return plan
-        current = {prop: o for prop, o in (old["facts"] if old else ()) if prop in properties.values()}
-        values = dict(current)
-        ids = {"actor": "", "proposal": ""}
-        for column, prop in properties.items():
-            given = getattr(row, column)
-            if not given:
-                continue
-            if column == "actor":
-                values[prop], ids["actor"] = self.graph.agent(given)
-            elif column == "proposal":
-                values[prop], ids["proposal"] = self.graph.proposal(given)
-            else:
-                values[prop] = (STANCE_IRIS if column == "stance" else KIND_IRIS)[given]
-        if old is not None and values == current:
-            plan = _Plan(row, row.id, (what, old["iri"]), None, ("accept",), status="redundant",
-                         reason=f"the extractor already says so ({what} '{row.id}'); kept as an accept")
-            plan.add += [(decision, PROV.used, doc), (decision, CKG.decides, old["iri"])]
-            return plan
-        span = Span(start, end, quote)
-        if statement:
-            actor_id = ids["actor"] or _id_of(values[CKG.actor], self.graph.agent_of)
-            proposal_id = ids["proposal"] or _id_of(values[CKG.proposal], self.graph.proposal_of)
-            made = statement_iri(self.graph.identifiers[doc], Statement(actor_id, proposal_id, "support", span))
-        else:
-            made = claim_iri(self.graph.identifiers[doc], Claim("", "assertion", span))
-        new = URIRef(str(made) + ANALYST_SUFFIX)
-        signature = (row.verb, tuple(sorted(values.items())))
-        if row.verb == "add":
-            same = self._already_found(row, what, doc, values, start, end)
-            if same is not None:
-                plan = _Plan(row, row.id, (what, URIRef(same)), None, ("accept",), status="redundant",
-                             reason=f"the extractor already finds it ({what} '{_local(same)}'); kept as an accept")
-                plan.add += [(decision, PROV.used, doc), (decision, CKG.decides, URIRef(same))]
-                return plan
-            plan = _Plan(row, "", None, (what, new), signature)
-            plan.add += self._made(new, doc, (start, end, quote), cls)
-            plan.add += [(new, p, o) for p, o in values.items()]
-        else:
-            plan = _Plan(row, row.id, (what, old["iri"]), (what, new), signature)
-            plan.remove.append((old["iri"], RDF.type, cls))
-            plan.add += [(old["iri"], RDF.type, superseded), (old["iri"], PROV.wasInvalidatedBy, decision),
-                         (decision, PROV.invalidated, old["iri"]), (decision, CKG.decides, old["iri"]),
-                         (new, PROV.wasDerivedFrom, old["iri"])]
-            plan.add += self._replace(row, old, new, values)
-        plan.add += [(decision, PROV.used, doc), (new, PROV.wasGeneratedBy, decision),
-                     (new, PROV.wasAttributedTo, analyst)]
-        return plan
-
-    def _already_found(self, row: Correction, what: str, doc: URIRef, values: dict, start: int, end: int) -> str | None:
+    def _already_found(self, kind: _Kind, doc: URIRef, values: dict, start: int, end: int) -> URIRef | None:
         """The extracted statement (claim) that says what an addition says, on an overlapping passage."""
-        if what == "statement":
-            for r in self.graph.rows("decisions-statements", doc):
-                if (URIRef(r["actor"]), URIRef(r["proposal"]), URIRef(r["stance"])) == \
-                        (values[CKG.actor], values[CKG.proposal], values[CKG.stance]) \
-                        and int(r["start"]) < end and start < int(r["end"]):
-                    return str(r["statement"])
-            return None
-        for r in self.graph.rows("decisions-claims", doc):
-            if URIRef(r["claimant"]) == values[SDO.author] and int(r["start"]) < end and start < int(r["end"]):
-                return str(r["claim"])
+        for r in self.graph.rows(kind.query, doc):
+            same = all(r[kind.columns[p]] is not None and URIRef(r[kind.columns[p]]) == value for p, value in values.items())
+            if same and int(r["start"]) < end and start < int(r["end"]):
+                return URIRef(r[kind.name])
         return None
 
     # mentions ---------------------------------------------------------------------------
@@ -473,12 +513,18 @@ def _reified(node: URIRef, triple: Triple) -> list[Triple]:
 
 
 def _local(iri: str) -> str:
-    from .namespace import CL, ST
-
     for namespace in (ST, CL):
         if iri.startswith(str(namespace)):
             return iri[len(str(namespace)):]
     return iri
+
+
+def _passage(text: str) -> str:
+    """A passage compared as corrections.csv quotes it: spacing and quote marks aside."""
+    return " ".join(text.split()).translate(_STRAIGHT)
+
+
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def _short(text: str, size: int = 60) -> str:
@@ -585,7 +631,7 @@ class CorrectionsOutcome:
         return any(outcome.status == "failed" for outcome in self.outcomes)
 
     def counts(self) -> dict[str, int]:
-        counts = {"applied": 0, "redundant": 0, "orphaned": 0, "failed": 0}
+        counts = dict.fromkeys(STATUSES, 0)
         for outcome in self.outcomes:
             counts[outcome.status] += 1
         return counts

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .corrections import Correction, MergeReport, check_row, merge_corrections, read_corrections, write_corrections
+from .corrections import (Correction, MergeReport, check_row, merge_corrections, read_corrections, same_decision,
+                          write_corrections)
 from .errors import CorrectionsError
 from .export import export_rows
 from .sparql import Source, query_text, select
@@ -212,9 +213,13 @@ def import_review(sheet: Path | str, corrections: Path | str, by: str | None = N
             new.append(checked)
     report.decisions = len(new) + len(replacing) + report.merge.unchanged
     for index, row in replacing.items():
-        existing[index] = replace(row, row=existing[index].row)
+        if same_decision(existing[index], row):
+            report.merge.unchanged += 1
+        else:
+            existing[index] = replace(row, row=existing[index].row)
+            report.merge.replaced += 1
     merged, merge = merge_corrections(existing, new)
-    report.merge = MergeReport(merge.added, merge.replaced + len(replacing), merge.unchanged + report.merge.unchanged)
+    report.merge = MergeReport(merge.added, merge.replaced + report.merge.replaced, merge.unchanged + report.merge.unchanged)
     if report.merge.added or report.merge.replaced or not corrections.is_file():
         write_corrections(corrections, merged)
     return report
