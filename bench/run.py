@@ -306,8 +306,11 @@ def main(argv: list[str] | None = None) -> dict:
         generation = 0.0
     size = sum(p.stat().st_size for p in corpus.glob("*.txt"))
     (corpus / "corrections.csv").unlink(missing_ok=True)  # the cached corpus stays as generated
-    if args.corrections:
-        build(corpus, out, jobs=args.jobs, validate=False)
+    if args.corrections:  # the statements to decide on come from a first build, in another process (its memory)
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "carekg", "build", str(corpus), "-o", str(out), "--jobs", str(args.jobs),
+                        "--no-validate"], check=True, capture_output=True)
         write_corrections(corpus, out / "statements.csv", args.corrections)
 
     clock = time.perf_counter()

@@ -255,10 +255,14 @@ def build(
             # SHACL runs on a second core while this one writes Turtle, CSVs and views (with
             # corrections, once they are applied, so that it checks the corrected graph).
             corrections_file = source / CORRECTIONS_NAME
-            header, sample = extracted.header, extracted.sample
-            if validate and not corrections_file.is_file():
+            has_corrections = corrections_file.is_file()
+            header = extracted.header
+            if validate:
                 with stages("validate"):
-                    checking = _Validation(header, sample, summary.triples, summary.documents, background=jobs > 1)
+                    checking = _Validation(header, extracted.sample, summary.triples, summary.documents,
+                                           background=jobs > 1)
+                    if not has_corrections:
+                        checking.start()
 
             with stages("graph"):
                 # A canonical N-Triples text without sorting millions of lines: the ontology
@@ -269,7 +273,7 @@ def build(
                 store = _store_from_ntriples(head, spool)
 
             parts: list[bytes | Path] = [head, spool]
-            if corrections_file.is_file():
+            if has_corrections:
                 with stages("corrections"):
                     summary.corrections = apply_corrections(store, corrections_file)
                     delta = summary.corrections.delta
@@ -278,10 +282,9 @@ def build(
                     # The analysts' lines come last, as a sorted block of their own.
                     parts = [head, _without(spool, removed), b"".join(added)]
                     summary.triples += len(added) - len(removed)
-                if validate:
+                if checking is not None:
                     with stages("validate"):
-                        checking = _Validation(header, sample, summary.triples, summary.documents, background=jobs > 1,
-                                               corrections=(removed, added))
+                        checking.start((removed, added))
 
             with stages("serialise"):
                 outputs: dict[str, bytes] = {"graph.ttl": serialise_turtle(parts)}
@@ -388,26 +391,35 @@ class _Validation:
     """
 
     def __init__(self, header: list[bytes], candidates: list[tuple[bytes, tuple[bytes, ...]]], triples: int,
-                 documents: int, background: bool, corrections: tuple[set[bytes], list[bytes]] = (set(), [])):
-        whole = triples <= VALIDATE_MAX_TRIPLES and len(candidates) == documents
-        if whole:
+                 documents: int, background: bool):
+        self._whole = triples <= VALIDATE_MAX_TRIPLES and len(candidates) == documents
+        if self._whole:
             chosen, self.label = candidates, "whole graph"
         else:
             per_document = max(1, (triples - len(header)) // max(1, documents))
             wanted = max(1, (VALIDATE_MAX_TRIPLES - len(header)) // per_document)
             chosen = candidates[::max(1, -(-len(candidates) // wanted))]
             self.label = f"sample of {len(chosen):,} of {documents:,} documents; carekg validate checks all"
-        sample = set(header)
+        self._sample = set(header)
         for own, shared in chosen:
-            sample.update(split_lines(own))
-            sample.update(shared)
-        if whole:  # a sample of documents is checked as extracted: the analysts' lines refer to any document
+            self._sample.update(split_lines(own))
+            self._sample.update(shared)
+        self._pool: ProcessPoolExecutor | None = None
+        if background:
+            # The validating process is forked now, while this one is small: forked after the store
+            # is built, it would share (and, as far as RSS can tell, double) the store's memory.
+            self._pool = ProcessPoolExecutor(max_workers=1)
+            self._pool.submit(int)
+
+    def start(self, corrections: tuple[set[bytes], list[bytes]] = (set(), [])) -> None:
+        """Check the sample, with the analysts' corrections (lines removed, added) when it is the whole graph."""
+        sample = self._sample
+        if self._whole:  # a sample of documents is checked as extracted: the analysts' lines refer to any document
             removed, added = corrections
             sample = (sample - removed) | set(added)
         text = b"".join(sorted(sample)).decode("utf-8")
-        self._pool: ProcessPoolExecutor | None = None
-        if background:
-            self._pool = ProcessPoolExecutor(max_workers=1)
+        del self._sample
+        if self._pool is not None:
             self._future = self._pool.submit(_count_violations, text)
         else:
             self._violations = _count_violations(text)

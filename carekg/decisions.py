@@ -647,13 +647,11 @@ class CorrectionsOutcome:
         return {"file": self.file, "counts": self.counts(), "rows": [outcome.record() for outcome in self.outcomes]}
 
 
-def apply_corrections(store: Source, path: Path) -> CorrectionsOutcome | None:
-    """Read the corrections file at ``path`` and apply its rows to the in-memory graph; None without a file."""
+def apply_corrections(store: Source, path: Path) -> CorrectionsOutcome:
+    """Read the corrections file at ``path`` (none: no rows) and apply its rows to the in-memory graph."""
     from .corrections import read_corrections
 
     path = Path(path)
-    if not path.is_file():
-        return None
     rows, problems = read_corrections(path)
     delta = plan_corrections(store, rows)
     apply_delta(store, delta)
