@@ -25,7 +25,7 @@ Examples:
   carekg query build/graph.ttl supporters --bind proposal=raise-care-leaving-age
   carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store
   carekg review export build/graph.ttl --document '00*.txt' -o review.csv
-  carekg review import review.csv --into seeds/corrections.csv --by "Ann Analyst"
+  carekg review import review.csv --into corpus/corrections.csv --by "Ann Analyst"
 """
 
 
@@ -283,7 +283,7 @@ def review() -> None:
     \b
     Example:
       carekg review export build/graph.ttl --document 003_c544c74edd8a9ece.txt -o review.csv
-      carekg review import review.csv --into seeds/corrections.csv --by "Ann Analyst"
+      carekg review import review.csv --into corpus/corrections.csv --by "Ann Analyst"
     """
 
 
@@ -330,7 +330,7 @@ def review_import(sheet: Path, corrections: Path, by: str | None, keep_going: bo
 
     \b
     Example:
-      carekg review import review.csv --into seeds/corrections.csv --by "Ann Analyst"
+      carekg review import review.csv --into corpus/corrections.csv --by "Ann Analyst"
     """
     from .review import import_review
 

@@ -39,6 +39,7 @@ import io
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from .anchors import passage_key
 from .corpus import CORRECTIONS_NAME
 from .errors import CorrectionsError
 from .namespace import CL, ST
@@ -248,18 +249,10 @@ class MergeReport:
         return f"{self.added} added, {self.replaced} replaced, {self.unchanged} already there"
 
 
-_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def _passage(quote: str) -> str:
-    """A quote as the build locates it: spacing and curly or straight quote marks aside."""
-    return " ".join(quote.split()).translate(_STRAIGHT)
-
-
 def _decides(row: Correction) -> tuple[str, ...]:
     """What a row decides on: the same thing decided twice is one decision, the newer wins."""
     if row.verb == "add":
-        return (row.action, row.document, row.actor, row.proposal, row.kind, row.role, _passage(row.quote))
+        return (row.action, row.document, row.actor, row.proposal, row.kind, row.role, passage_key(row.quote))
     return (row.target, row.id)
 
 
@@ -267,7 +260,7 @@ def same_decision(a: Correction, b: Correction) -> bool:
     """The same decision with the same note (who took it aside; the quote of an id's row is only a reminder)."""
     if any(getattr(a, name) != getattr(b, name) for name in COLUMNS if name not in ("by", "quote")):
         return False
-    return a.verb != "add" or _passage(a.quote) == _passage(b.quote)
+    return a.verb != "add" or passage_key(a.quote) == passage_key(b.quote)
 
 
 def merge_corrections(existing: list[Correction], new: list[Correction]) -> tuple[list[Correction], MergeReport]:

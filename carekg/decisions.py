@@ -25,7 +25,6 @@ outcome per row); :func:`apply_delta` applies it to an in-memory graph;
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -35,14 +34,15 @@ from typing import Any, Iterable
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from .anchors import GraphLookup, Refused, locate_quote, passage_key, triples_matching
 from .corrections import Correction, mention_id, split_mention_id
 from .graph import ROLE_PROPERTIES, Triple, claim_iri, nt_term, slug, statement_iri
 from .model import Claim, Span, Statement
 from .namespace import ANALYST, CKG, CL, CORRECTION, OA, PROV, RDF, RDFS, SDO, SKOS, ST, XSD
-from .sparql import Source, query_text, select
+from .sparql import Source
 
 __all__ = ["RowOutcome", "Delta", "CorrectionsOutcome", "plan_corrections", "apply_delta", "apply_corrections",
-           "raw_view", "open_view", "locate_quote"]
+           "raw_view", "open_view", "analyst_iri"]
 
 STANCE_IRIS = {"support": CKG.Support, "oppose": CKG.Oppose}
 KIND_IRIS = {"statistic": CKG.Statistic, "research-finding": CKG.ResearchFinding, "assertion": CKG.Assertion}
@@ -52,11 +52,6 @@ ANALYST_SUFFIX = "/analyst"  # what an analyst adds or puts in place: <the id it
 # extractor's confidence belong to the extraction, not to the analyst's decision.
 NOT_COPIED = (PROV.wasGeneratedBy, CKG.confidence)
 _SPAN = re.compile(r"\d+-\d+")
-# A quote in corrections.csv matches the text whatever its spacing and its straight or curly quotes.
-_FLEXIBLE = {"'": "['\u2018\u2019]", "\u2018": "['\u2018\u2019]", "\u2019": "['\u2018\u2019]",
-             '"': '["\u201c\u201d]', "\u201c": '["\u201c\u201d]', "\u201d": '["\u201c\u201d]'}
-
-
 # What can happen to a row: it applies; it applies to the statement (claim) its passage moved to (moved);
 # the extractor already says what it says (redundant: kept as an accept); its statement, claim or
 # mention no longer exists (orphaned); or it cannot apply (failed). Only failed fails a build.
@@ -90,14 +85,6 @@ class Delta:
     remove: set[str] = field(default_factory=set)
     add: list[str] = field(default_factory=list)  # sorted, unique
     outcomes: list[RowOutcome] = field(default_factory=list)
-
-
-class _Refused(Exception):
-    """A row that cannot apply; ``status`` is failed or orphaned."""
-
-    def __init__(self, reason: str, status: str = "failed"):
-        super().__init__(reason)
-        self.reason, self.status = reason, status
 
 
 @dataclass
@@ -138,135 +125,13 @@ def _superseded(iri: URIRef, kind: _Kind, decision: URIRef) -> list[Triple]:
     return [(iri, RDF.type, kind.superseded), (iri, PROV.wasInvalidatedBy, decision), (decision, PROV.invalidated, iri)]
 
 
-# --- reading the graph -------------------------------------------------------------------
-
-def _terms(source: Source, subject: Node | None, predicate: Node | None, obj: Node | None) -> list[Triple]:
-    """Triples matching a pattern, as rdflib terms, from rdflib or pyoxigraph."""
-    if isinstance(source, Graph):
-        return list(source.triples((subject, predicate, obj)))
-    import pyoxigraph as ox
-
-    from .graph import _rdflib_term
-
-    def term(node: Node | None):  # patterns here only ever name IRIs
-        return None if node is None else ox.NamedNode(str(node))
-
-    return [(_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object))
-            for q in source.quads_for_pattern(term(subject), term(predicate), term(obj), None)]
-
-
-class _Lookup:
-    """What corrections need to know of the graph, looked up once."""
-
-    def __init__(self, source: Source):
-        self.source = source
-        _, rows = select(source, query_text("decisions-documents"))
-        self.documents = {str(r["document"]): URIRef(r["doc"]) for r in rows}
-        self.identifiers = {iri: identifier for identifier, iri in self.documents.items()}
-        self.slugs = {slug(identifier): identifier for identifier in self.documents}
-        self.agent_ids, self.agent_names = _named_ids(select(source, query_text("decisions-agents"))[1], "agent")
-        self.proposal_ids, self.proposal_names = _named_ids(select(source, query_text("decisions-proposals"))[1],
-                                                            "proposal")
-        self.agent_of = {iri: agent_id for agent_id, iri in self.agent_ids.items()}
-        self.proposal_of = {iri: proposal_id for proposal_id, iri in self.proposal_ids.items()}
-        self._texts: dict[URIRef, str] = {}
-        self._entities: dict[tuple[URIRef, str], list[dict]] = {}
-
-    def describe(self, iri: URIRef) -> list[tuple[URIRef, Node]]:
-        return [(p, o) for _, p, o in _terms(self.source, iri, None, None)]
-
-    def text(self, doc: URIRef) -> str:
-        if doc not in self._texts:
-            self._texts[doc] = next((str(o) for p, o in self.describe(doc) if p == CKG.text), "")
-        return self._texts[doc]
-
-    def document(self, identifier: str) -> URIRef:
-        if identifier in self.documents:
-            return self.documents[identifier]
-        hint = difflib.get_close_matches(identifier, list(self.documents), n=1)
-        raise _Refused(f"no document '{identifier}' in the corpus" + (f" (did you mean '{hint[0]}'?)" if hint else ""))
-
-    def _named(self, value: str, ids: dict[str, URIRef], names: dict[str, set[str]], what: str) -> tuple[URIRef, str]:
-        if value in ids:
-            return ids[value], value
-        matches = sorted(names.get(value.casefold(), ()))
-        if len(matches) == 1:
-            return ids[matches[0]], matches[0]
-        if matches:
-            raise _Refused(f"{what} '{value}' names {len(matches)} {what}s ({', '.join(matches)}); use an id")
-        hint = difflib.get_close_matches(value, list(ids), n=1)
-        raise _Refused(f"unknown {what} '{value}'" + (f" (did you mean '{hint[0]}'?)" if hint else ""))
-
-    def agent(self, value: str) -> tuple[URIRef, str]:
-        """An actor given by registry id, id of an agent found in text, or name: its IRI and id."""
-        return self._named(value, self.agent_ids, self.agent_names, "actor")
-
-    def proposal(self, value: str) -> tuple[URIRef, str]:
-        """A proposal given by codebook id, ``emergent:<slug>`` or label: its IRI and id."""
-        return self._named(value, self.proposal_ids, self.proposal_names, "proposal")
-
-    def document_of(self, entity_id: str) -> str | None:
-        """The document an id's leading part names (a file name may itself contain '/')."""
-        parts = entity_id.split("/")
-        for end in range(len(parts) - 1, 0, -1):
-            identifier = self.slugs.get("/".join(parts[:end]))
-            if identifier is not None:
-                return identifier
-        return None
-
-    def entity(self, iri: URIRef, kind: _Kind) -> dict | None:
-        """An extracted statement (claim) that stands: its triples, document, span and quote; None if there is none."""
-        facts = self.describe(iri)
-        if (RDF.type, kind.cls) not in facts:
-            return None
-        selector = next(o for p, o in facts if p == OA.hasSelector)
-        parts = dict(self.describe(selector))
-        return {"iri": iri, "id": str(iri)[len(str(kind.namespace)):], "facts": facts, "values": dict(facts),
-                "doc": next(o for p, o in facts if p == OA.hasSource),
-                "start": int(parts[OA.start]), "end": int(parts[OA.end]), "quote": str(parts[OA.exact])}
-
-    def entities(self, doc: URIRef, kind: _Kind) -> list[dict]:
-        """The statements (claims) of a document that stand. Pattern lookups: a SPARQL query with the document
-        bound took 60 ms on 400k triples (pyoxigraph binds after evaluating), these take a millisecond."""
-        if (doc, kind.name) not in self._entities:
-            found = (self.entity(s, kind) for s, _, _ in _terms(self.source, None, OA.hasSource, doc))
-            self._entities[doc, kind.name] = sorted((e for e in found if e), key=lambda e: (e["start"], e["end"], e["id"]))
-        return self._entities[doc, kind.name]
-
-
-def _named_ids(rows: list[dict[str, Any]], what: str) -> tuple[dict[str, URIRef], dict[str, set[str]]]:
-    """IRIs by id, and ids by folded id or name, from rows of ``?<what> ?<what>_id ?name``."""
-    ids: dict[str, URIRef] = {}
-    names: dict[str, set[str]] = {}
-    for r in rows:
-        ids[str(r[f"{what}_id"])] = URIRef(r[what])
-        for name in {str(r[f"{what}_id"]), str(r["name"] or "")} - {""}:
-            names.setdefault(name.casefold(), set()).add(str(r[f"{what}_id"]))
-    return ids, names
-
-
-def locate_quote(text: str, quote: str) -> list[tuple[int, int]]:
-    """Where ``quote`` occurs in ``text``, whatever its spacing and quote marks (non-overlapping).
-
-    >>> locate_quote("We ask for\\n“more” help. More help.", 'ask for "more" help')
-    [(3, 22)]
-    >>> locate_quote("More help. More help.", "more help")
-    []
-    """
-    tokens = quote.split()
-    if not tokens:
-        return []
-    pattern = r"\s+".join("".join(_FLEXIBLE.get(ch, re.escape(ch)) for ch in token) for token in tokens)
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
-
-
 # --- planning each row ---------------------------------------------------------------------
 
 class _Planner:
     """Turns rows into plans (the triples each row removes and adds), refusing what cannot apply."""
 
     def __init__(self, source: Source):
-        self.graph = _Lookup(source)
+        self.graph = GraphLookup(source)
 
     def plan(self, row: Correction) -> _Plan:
         method = {"statement": self._statement, "claim": self._claim, "mention": self._mention}[row.target]
@@ -364,20 +229,20 @@ class _Planner:
         if found is not None:
             return found
         if row.id.endswith(ANALYST_SUFFIX):
-            raise _Refused(f"'{row.id}' is an analyst's {kind.name}: correct the row that makes it instead")
+            raise Refused(f"'{row.id}' is an analyst's {kind.name}: correct the row that makes it instead")
         document = self.graph.document_of(row.id)
         if not _SPAN.fullmatch(row.id.rsplit("/", 1)[-1]) or document is None:
-            raise _Refused(f"unknown {kind.name} id '{row.id}' (not a {kind.name}_id of {kind.name}s.csv)")
+            raise Refused(f"unknown {kind.name} id '{row.id}' (not a {kind.name}_id of {kind.name}s.csv)")
         moved = self._moved(row, kind, self.graph.documents[document]) if row.quote else []
         if len(moved) == 1:
             return moved[0]
-        raise _Refused(self._orphan_reason(row, kind.name, document), "orphaned")
+        raise Refused(self._orphan_reason(row, kind.name, document), "orphaned")
 
     def _moved(self, row: Correction, kind: _Kind, doc: URIRef) -> list[dict]:
         """Extracted statements (claims) of the document on the row's passage, with the id's actor and proposal."""
         same = row.id.rsplit("/", 1)[0] + "/"  # statements: <doc>/<actor>/<proposal>/, claims: <doc>/
-        passage = _passage(row.quote)
-        return [e for e in self.graph.entities(doc, kind) if e["id"].startswith(same) and _passage(e["quote"]) == passage]
+        passage = passage_key(row.quote)
+        return [e for e in self.graph.entities(doc, kind) if e["id"].startswith(same) and passage_key(e["quote"]) == passage]
 
     def _orphan_reason(self, row: Correction, what: str, document: str) -> str:
         reason = f"{what} '{row.id}' no longer exists"
@@ -391,9 +256,9 @@ class _Planner:
         text = self.graph.text(doc)
         found = locate_quote(text, row.quote)
         if not found:
-            raise _Refused(f"quote not found in {row.document}: '{_short(row.quote)}'")
+            raise Refused(f"quote not found in {row.document}: '{_short(row.quote)}'")
         if len(found) > 1:
-            raise _Refused(f"quote occurs {len(found)} times in {row.document}; quote more of the passage: "
+            raise Refused(f"quote occurs {len(found)} times in {row.document}; quote more of the passage: "
                            f"'{_short(row.quote)}'")
         start, end = found[0]
         return start, end, text[start:end]
@@ -411,7 +276,7 @@ class _Planner:
             triples.append((new, p, o))
         triples += [(new, p, o) for p, o in values.items()]
         # Statements that offered the extracted claim as evidence offer its replacement.
-        triples += [(s, p, new) for s, p, _ in _terms(self.graph.source, None, CKG.evidence, old["iri"])]
+        triples += [(s, p, new) for s, p, _ in triples_matching(self.graph.source, None, CKG.evidence, old["iri"])]
         return triples
 
     @staticmethod
@@ -442,13 +307,13 @@ class _Planner:
         else:
             document, role, agent_id = split_mention_id(row.id)  # checked when the file was read
             if document not in self.graph.documents:
-                raise _Refused(f"mention '{row.id}' no longer exists (its document '{document}' is not in the corpus)",
+                raise Refused(f"mention '{row.id}' no longer exists (its document '{document}' is not in the corpus)",
                                "orphaned")
             doc = self.graph.documents[document]
             agent = self.graph.agent_ids.get(agent_id)
             old = (doc, ROLE_PROPERTIES[role], agent)
-            if agent is None or old not in _terms(self.graph.source, *old):
-                raise _Refused(f"mention '{row.id}' no longer exists ({document} or the extractor changed)", "orphaned")
+            if agent is None or old not in triples_matching(self.graph.source, *old):
+                raise Refused(f"mention '{row.id}' no longer exists ({document} or the extractor changed)", "orphaned")
         plan = _Plan(row, row.id, ("mention", old) if old else None, None, (row.verb,))
         plan.add.append((decision, PROV.used, doc))
         if old is not None:
@@ -465,8 +330,8 @@ class _Planner:
         agent = self.graph.agent(row.actor)[0] if row.actor else old[2]
         new = (doc, ROLE_PROPERTIES[row.role] if row.role else old[1], agent)
         if new == old:
-            raise _Refused(f"{row.action} leaves mention '{row.id}' as it is")
-        exists = new in _terms(self.graph.source, *new)
+            raise Refused(f"{row.action} leaves mention '{row.id}' as it is")
+        exists = new in triples_matching(self.graph.source, *new)
         if row.verb == "add" and exists:
             plan.status, plan.signature = "redundant", ("accept",)
             plan.reason = f"the extractor already finds it (mention '{self._mention_id(new)}'); kept as an accept"
@@ -521,14 +386,6 @@ def _local(iri: str) -> str:
     return iri
 
 
-def _passage(text: str) -> str:
-    """A passage compared as corrections.csv quotes it: spacing and quote marks aside."""
-    return " ".join(text.split()).translate(_STRAIGHT)
-
-
-_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
 def _short(text: str, size: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[:size - 1] + "…"
@@ -550,18 +407,18 @@ def plan_corrections(source: Source, rows: Iterable[Correction]) -> Delta:
     for row in rows:
         try:
             plans.append(planner.plan(row))
-        except _Refused as refused:
+        except Refused as refused:
             delta.outcomes.append(RowOutcome(row.row, row.action, refused.status, refused.reason, row.id))
     failed = _conflicts(plans)
     authors: dict[URIRef, int] = {}
     removed: set[Triple] = set()
     added: set[Triple] = set()
-    for plan in plans:
-        reason = failed.get(plan.row.row)
+    for index, plan in enumerate(plans):
+        reason = failed.get(index)
         if reason is None and plan.creators is not None:
             doc, change = plan.creators
             if doc not in authors:
-                authors[doc] = len(_terms(source, doc, ROLE_PROPERTIES["author"], None))
+                authors[doc] = len(triples_matching(source, doc, ROLE_PROPERTIES["author"], None))
             if authors[doc] + change < 1:
                 reason = "the document would have no author left; change the mention to the right author instead"
             else:
@@ -579,22 +436,23 @@ def plan_corrections(source: Source, rows: Iterable[Correction]) -> Delta:
 
 
 def _conflicts(plans: list[_Plan]) -> dict[int, str]:
-    """Rows that repeat or contradict an earlier row, with the reason (both rows of a contradiction fail)."""
-    seen: dict[tuple, _Plan] = {}
+    """Plans (by index) that repeat or contradict an earlier one, with the reason (both sides of a contradiction)."""
+    seen: dict[tuple, int] = {}
     failed: dict[int, str] = {}
-    for plan in plans:
+    for index, plan in enumerate(plans):
         for key in (plan.decides, plan.creates):
             if key is None:
                 continue
-            other = seen.setdefault(key, plan)
-            if other is plan:
+            first = seen.setdefault(key, index)
+            if first == index:
                 continue
+            other = plans[first]
             thing = f"{key[0]} '{plan.id or other.id}'" if plan.id or other.id else f"the {key[0]} it adds"
             if other.signature == plan.signature:
-                failed.setdefault(plan.row.row, f"repeats row {other.row.row} ({thing}); row {other.row.row} applies")
+                failed.setdefault(index, f"repeats row {other.row.row} ({thing}); row {other.row.row} applies")
             else:
-                failed.setdefault(plan.row.row, f"contradicts row {other.row.row} on {thing}; neither applies")
-                failed.setdefault(other.row.row, f"contradicts row {plan.row.row} on {thing}; neither applies")
+                failed.setdefault(index, f"contradicts row {other.row.row} on {thing}; neither applies")
+                failed.setdefault(first, f"contradicts row {plan.row.row} on {thing}; neither applies")
     return failed
 
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from carekg.cli import cli
 from carekg.corrections import COLUMNS
-from carekg.decisions import locate_quote, open_view
+from carekg.anchors import locate_quote
 from carekg.namespace import PREFIXES
 from carekg.networks import StatementRecord, affiliation, agreement, divergence, read_statements
 from carekg.sparql import execute, open_store

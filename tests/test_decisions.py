@@ -238,3 +238,16 @@ def test_a_row_whose_passage_moved_applies_where_it_is_now():
         ("moved", RAISE, f"statement '{moved}' is now '{RAISE}' (the document changed around its passage); "
                          f"applied there: put the new id in the row")]
     assert RAISE not in {s[0] for s in statements(source)}
+
+
+# --- the ids where analysts see statements ---------------------------------------------------------
+
+def test_statement_ids_are_in_query_results_and_the_views():
+    from carekg.query import run
+    from carekg.render import build_views
+
+    source = store()
+    supporters = run(source, "supporters", {"proposal": "raise-care-leaving-age"})
+    assert [row["statement_id"] for row in supporters.rows] == [RAISE, COUNCIL_RAISE]
+    page = build_views(source)["agreement.html"].decode("utf-8")
+    assert f'"{COUNCIL_RAISE}"' in page and f'"{RAISE}"' in page  # each quote's statement, in the page's data
