@@ -372,3 +372,13 @@ def test_unreviewed_and_raw_queries(builds, decisions):
     for raw, expected in ((False, "2"), (True, "0")):
         result = CliRunner().invoke(cli, ["query", graph, counted, "--format", "csv", *(["--raw"] if raw else [])])
         assert result.output.splitlines() == ["n", expected], result.output
+
+
+@pytest.mark.parametrize("name", ["corrections", "unreviewed", "evidence", "supporters"])
+def test_both_engines_answer_alike_on_a_corrected_graph(builds, name):
+    from carekg.query import query_graph
+
+    graph = builds[0] / "graph.ttl"
+    rdflib_rows, oxigraph_rows = (query_graph(graph, name, store=store).rows for store in ("rdflib", "oxigraph"))
+    assert rdflib_rows == oxigraph_rows
+    assert rdflib_rows or name == "evidence"
