@@ -8,7 +8,10 @@ names, numbers and filler sentences, about 5 KB each; builds them with
 ``carekg.build.build``; prints one JSON object with sizes, counts, timings per
 stage, throughput and peak memory (this process plus its worker processes).
 With ``--queries`` every canned query in ``carekg/queries/*.rq`` is timed on a
-pyoxigraph store opened from the built graph.
+pyoxigraph store opened from the built graph. With ``--corrections N`` the corpus
+is built once as it is, then again with N analysts' decisions in its
+corrections.csv (a third each reject, change and add), and the second build is
+the one measured.
 """
 
 from __future__ import annotations
@@ -258,6 +261,25 @@ def time_queries(graph: Path, timeout: float = 60.0) -> dict[str, dict[str, floa
     return timings
 
 
+def write_corrections(corpus: Path, statements: Path, count: int) -> None:
+    """``count`` decisions on statements spread evenly over the corpus: reject, change (the stance), add (the
+    opposite stance on the same passage), in turn."""
+    with statements.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    chosen = rows[::max(1, len(rows) // count)][:count]
+    with (corpus / "corrections.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["action", "id", "document", "actor", "proposal", "stance", "quote", "by"])
+        for index, row in enumerate(chosen):
+            other = "oppose" if row["stance"] == "support" else "support"
+            if index % 3 == 0:
+                writer.writerow(["reject", row["statement_id"], "", "", "", "", row["quote"], "bench"])
+            elif index % 3 == 1:
+                writer.writerow(["change", row["statement_id"], "", "", "", other, row["quote"], "bench"])
+            else:
+                writer.writerow(["add", "", row["document"], row["actor_id"], row["proposal_id"], other, row["quote"], "bench"])
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000, help="documents to generate (default 1000)")
@@ -268,6 +290,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--query-timeout", type=float, default=60.0, help="seconds before a query is stopped (default 60)")
     parser.add_argument("--no-validate", action="store_true", help="skip the SHACL check")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the build (parent process) to this file")
+    parser.add_argument("--corrections", type=int, default=0, metavar="N",
+                        help="measure a build applying N analysts' decisions (corrections.csv)")
     args = parser.parse_args(argv)
 
     from carekg.build import build
@@ -281,6 +305,13 @@ def main(argv: list[str] | None = None) -> dict:
     else:
         generation = 0.0
     size = sum(p.stat().st_size for p in corpus.glob("*.txt"))
+    (corpus / "corrections.csv").unlink(missing_ok=True)  # the cached corpus stays as generated
+    if args.corrections:  # the statements to decide on come from a first build, in another process (its memory)
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "carekg", "build", str(corpus), "-o", str(out), "--jobs", str(args.jobs),
+                        "--no-validate"], check=True, capture_output=True)
+        write_corrections(corpus, out / "statements.csv", args.corrections)
 
     clock = time.perf_counter()
     cpu_before = os.times()
@@ -318,6 +349,9 @@ def main(argv: list[str] | None = None) -> dict:
         "validation": summary.validation,
         "failed_files": sum(1 for o in summary.outcomes if o.status == "failed"),
     }
+    if summary.corrections is not None:
+        result["corrections"] = summary.corrections.counts()
+        (corpus / "corrections.csv").unlink()
     if args.queries:
         result["queries"] = time_queries(out / "graph.ttl", args.query_timeout)
     print(json.dumps(result, indent=2))

@@ -135,16 +135,18 @@ def _frame(result: Result) -> "pandas.DataFrame":
     return pd.DataFrame.from_records(result.rows, columns=result.columns)
 
 
-def load(path: Path | str, store: str = "auto") -> CareGraph:
+def load(path: Path | str, store: str = "auto", raw: bool = False) -> CareGraph:
     """Read a graph file (``carekg build``'s ``graph.ttl``) for analysis.
 
     ``store`` is ``"rdflib"``, ``"oxigraph"`` or ``"auto"`` (pyoxigraph for
-    files over :data:`carekg.query.AUTO_OXIGRAPH_BYTES`).
+    files over :data:`carekg.query.AUTO_OXIGRAPH_BYTES`). The graph is the
+    one the analysts corrected (corrections.csv); ``raw=True`` gives it as
+    the extractor made it.
 
     >>> load(example_graph(), store="oxigraph").store
     'oxigraph'
     """
-    source, engine = open_source(path, store)
+    source, engine = open_source(path, store, raw)
     return CareGraph(source, engine, Path(path))
 
 

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
-from .corpus import DEFAULT_MAX_BYTES, FileOutcome, read_corpus
+from .corpus import CORRECTIONS_NAME, DEFAULT_MAX_BYTES, FileOutcome, read_corpus
 from .errors import CareKGError
+from .decisions import CorrectionsOutcome, apply_corrections
 from .export import EXPORT_KINDS, csv_bytes, export_rows
 from .graph import extraction_lines, ontology_triples, run_triples, serialise_turtle, slug, stage_file, to_ntriples_lines
 from .knowledge import load_knowledge
@@ -92,6 +93,7 @@ class BuildSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     validation: str = "not run"
     files: dict[str, Path] = field(default_factory=dict)
+    corrections: CorrectionsOutcome | None = None  # None: the corpus has no corrections.csv
 
     @property
     def problems(self) -> list[FileOutcome]:
@@ -99,11 +101,19 @@ class BuildSummary:
 
     @property
     def failed(self) -> bool:
-        return any(o.status == "failed" for o in self.outcomes)
+        return any(o.status == "failed" for o in self.outcomes) or bool(self.corrections and self.corrections.failed)
+
+    @property
+    def failed_inputs(self) -> str:
+        """What failed, for the closing line: files, corrections, or files and corrections."""
+        files = any(o.status == "failed" for o in self.outcomes)
+        corrections = bool(self.corrections and self.corrections.failed)
+        return " and ".join(what for what, failed in (("files", files), ("corrections", corrections)) if failed)
 
     def problem_lines(self) -> list[str]:
         """One line per problem, naming the file: ``failed: empty.txt: empty file``."""
-        return [line for outcome in self.problems for line in outcome.lines()]
+        lines = [line for outcome in self.problems for line in outcome.lines()]
+        return lines + (self.corrections.problem_lines() if self.corrections else [])
 
     def counts(self) -> dict[str, int]:
         counts = {"built": 0, "warning": 0, "failed": 0, "skipped": 0}
@@ -242,23 +252,43 @@ def build(
                 extracted = _extract_corpus(corpus, jobs, progress, spool, summary)
                 corpus.documents.clear()  # their text is in the spool now; free it before the store grows
 
-            # SHACL runs on a second core while this one writes Turtle, CSVs and views.
+            # SHACL runs on a second core while this one writes Turtle, CSVs and views (with
+            # corrections, once they are applied, so that it checks the corrected graph).
+            corrections_file = source / CORRECTIONS_NAME
+            has_corrections = corrections_file.is_file()
+            header = extracted.header
             if validate:
                 with stages("validate"):
-                    checking = _Validation(extracted.header, extracted.sample, summary.triples, summary.documents,
+                    checking = _Validation(header, extracted.sample, summary.triples, summary.documents,
                                            background=jobs > 1)
+                    if not has_corrections:
+                        checking.start()
 
             with stages("graph"):
                 # A canonical N-Triples text without sorting millions of lines: the ontology
                 # and the shared lines sorted, then each document's sorted block in file order.
                 # Same inputs, same bytes, whatever the number of workers.
-                head = b"".join([*extracted.header, *sorted(extracted.shared)])
+                head = b"".join([*header, *sorted(extracted.shared)])
                 del extracted
                 store = _store_from_ntriples(head, spool)
 
+            parts: list[bytes | Path] = [head, spool]
+            if has_corrections:
+                with stages("corrections"):
+                    summary.corrections = apply_corrections(store, corrections_file)
+                    delta = summary.corrections.delta
+                    removed = {line.encode("utf-8") for line in delta.remove}
+                    added = [line.encode("utf-8") for line in delta.add]
+                    # The analysts' lines come last, as a sorted block of their own.
+                    parts = [head, _without(spool, removed), b"".join(added)]
+                    summary.triples += len(added) - len(removed)
+                if checking is not None:
+                    with stages("validate"):
+                        checking.start((removed, added))
+
             with stages("serialise"):
-                outputs: dict[str, bytes] = {"graph.ttl": serialise_turtle([head, spool])}
-                del head
+                outputs: dict[str, bytes] = {"graph.ttl": serialise_turtle(parts)}
+                del head, parts
 
         with stages("export"):
             for kind in EXPORT_KINDS:
@@ -327,6 +357,16 @@ def write_outputs(out: Path, outputs: dict[str, bytes]) -> dict[str, Path]:
     return {final.name: final for _, final in staged}
 
 
+def _without(spool: Path, removed: set[bytes]) -> Path:
+    """The spool without the lines corrections remove, as a file beside it (the spool itself when none)."""
+    if not removed:
+        return spool
+    kept = spool.with_name("corrected.nt")
+    with spool.open("rb") as lines, kept.open("wb") as out:
+        out.writelines(line for line in lines if line not in removed)  # lines end at b"\n" only, as in N-Triples
+    return kept
+
+
 def _store_from_ntriples(*parts: bytes | Path):
     """An in-memory pyoxigraph store of N-Triples given as bytes or files (the exports and views query it)."""
     import pyoxigraph as ox
@@ -352,21 +392,34 @@ class _Validation:
 
     def __init__(self, header: list[bytes], candidates: list[tuple[bytes, tuple[bytes, ...]]], triples: int,
                  documents: int, background: bool):
-        if triples <= VALIDATE_MAX_TRIPLES and len(candidates) == documents:
+        self._whole = triples <= VALIDATE_MAX_TRIPLES and len(candidates) == documents
+        if self._whole:
             chosen, self.label = candidates, "whole graph"
         else:
             per_document = max(1, (triples - len(header)) // max(1, documents))
             wanted = max(1, (VALIDATE_MAX_TRIPLES - len(header)) // per_document)
             chosen = candidates[::max(1, -(-len(candidates) // wanted))]
             self.label = f"sample of {len(chosen):,} of {documents:,} documents; carekg validate checks all"
-        sample = set(header)
+        self._sample = set(header)
         for own, shared in chosen:
-            sample.update(split_lines(own))
-            sample.update(shared)
-        text = b"".join(sorted(sample)).decode("utf-8")
+            self._sample.update(split_lines(own))
+            self._sample.update(shared)
         self._pool: ProcessPoolExecutor | None = None
         if background:
+            # The validating process is forked now, while this one is small: forked after the store
+            # is built, it would share (and, as far as RSS can tell, double) the store's memory.
             self._pool = ProcessPoolExecutor(max_workers=1)
+            self._pool.submit(int)
+
+    def start(self, corrections: tuple[set[bytes], list[bytes]] = (set(), [])) -> None:
+        """Check the sample, with the analysts' corrections (lines removed, added) when it is the whole graph."""
+        sample = self._sample
+        if self._whole:  # a sample of documents is checked as extracted: the analysts' lines refer to any document
+            removed, added = corrections
+            sample = (sample - removed) | set(added)
+        text = b"".join(sorted(sample)).decode("utf-8")
+        del self._sample
+        if self._pool is not None:
             self._future = self._pool.submit(_count_violations, text)
         else:
             self._violations = _count_violations(text)
@@ -412,6 +465,7 @@ def _report(summary: BuildSummary) -> bytes:
         "claims": summary.claims,
         "triples": summary.triples,
         "validation": summary.validation,
+        **({"corrections": summary.corrections.record()} if summary.corrections else {}),
         "files": [
             {"file": o.file, "status": o.status, "reason": o.reason}
             | ({"problems": [{"status": s, "reason": r} for s, r in o.notes]} if len(o.notes) > 1 else {})

@@ -24,6 +24,8 @@ Examples:
   carekg network build/graph.ttl --kind divergence -o divergence.html
   carekg query build/graph.ttl supporters --bind proposal=raise-care-leaving-age
   carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store
+  carekg review export build/graph.ttl --document '00*.txt' -o review.csv
+  carekg review import review.csv --into corpus/corrections.csv --by "Ann Analyst"
 """
 
 
@@ -50,7 +52,7 @@ def cli() -> None:
 @click.option("-o", "--out", default="build", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes for extraction.")
 @click.option("--max-mb", default=50.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Size limit per document, in MB.")
-@click.option("--keep-going", is_flag=True, help="Exit 0 even when some files failed (they are still reported).")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when some files or corrections failed (they are still reported).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
 def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, no_validate: bool) -> None:
     """Build the graph of a corpus folder (default: seeds) into OUT.
@@ -59,6 +61,10 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     A bad file (empty, binary, corrupt, encrypted, scanned, too large, a bad
     manifest row) gets one line and the others still build; the exit code is
     then 1 unless --keep-going. Warnings and skipped files do not fail a build.
+
+    The analysts' decisions in SOURCE/corrections.csv are applied on every
+    build; a bad row gets one line naming it (exit 1 unless --keep-going), a
+    row whose statement no longer exists is reported as orphaned.
 
     \b
     Example:
@@ -78,10 +84,13 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     ):
         click.echo(f"  {label:<14}{value:>10,}")
     click.echo(f"  {'SHACL':<14}{summary.validation:>10}")
+    if summary.corrections is not None:
+        click.echo(f"  {'corrections':<14}" + ", ".join(f"{n} {s}" for s, n in summary.corrections.counts().items()))
     click.echo(f"  {'files':<14}{counts['built']} built, {counts['warning']} with warnings, {counts['failed']} failed, {counts['skipped']} skipped")
     click.echo(f"  {'outputs':<14}{', '.join(sorted(p.name for p in summary.files.values()))}")
     if summary.failed and not keep_going:
-        raise click.ClickException("some files failed (listed above; see build-report.json); --keep-going to accept")
+        raise click.ClickException(f"some {summary.failed_inputs} failed (listed above; see build-report.json); "
+                                   "--keep-going to accept")
 
 
 @cli.command()
@@ -108,17 +117,19 @@ def validate(graph: Path) -> None:
 @click.argument("kind", type=click.Choice(["statements", "claims", "organisations"]))
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="CSV file to write (default: standard output).")
-def export(kind: str, graph: Path, output: Path | None) -> None:
+@click.option("--raw", is_flag=True, help="As the extractor found them, without the analysts' corrections.")
+def export(kind: str, graph: Path, output: Path | None, raw: bool) -> None:
     """Export statements, claims or organisations of a graph as CSV.
 
     \b
     Example:
       carekg export statements build/graph.ttl -o statements.csv
+      carekg export statements build/graph.ttl --raw -o extracted.csv
     """
+    from .decisions import open_view
     from .export import csv_bytes, export_rows, write_export
-    from .sparql import open_store
 
-    store = open_store(graph)
+    store = open_view(graph, raw=raw)
     if output is None:
         columns, rows = export_rows(store, kind)
         click.echo(csv_bytes(columns, rows).decode("utf-8"), nl=False)
@@ -131,7 +142,9 @@ def export(kind: str, graph: Path, output: Path | None) -> None:
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--gold", "gold_dir", default="tests/gold", show_default=True, type=click.Path(path_type=Path), help="Folder of hand-coded gold CSVs.")
 @click.option("--per-document", is_flag=True, help="Also print the scores of each document.")
-def evaluate(graph: Path, gold_dir: Path, per_document: bool) -> None:
+@click.option("--corrections", "against_decisions", is_flag=True,
+              help="Score against the analysts' decisions (corrections.csv) on the documents they reviewed, not --gold.")
+def evaluate(graph: Path, gold_dir: Path, per_document: bool, against_decisions: bool) -> None:
     """Score a graph's extraction against hand-coded gold files.
 
     Prints precision, recall and F1 for statements (strict and lenient),
@@ -142,6 +155,11 @@ def evaluate(graph: Path, gold_dir: Path, per_document: bool) -> None:
       carekg evaluate build/graph.ttl --gold tests/gold --per-document
   carekg network build/graph.ttl --kind divergence -o divergence.html
     """
+    if against_decisions:
+        from .review import evaluate_decisions
+
+        click.echo(evaluate_decisions(graph).format(per_document=per_document))
+        return
     from .evaluate import evaluate_graph_file, format_evaluation
 
     click.echo(format_evaluation(evaluate_graph_file(graph, gold_dir), per_document=per_document))
@@ -171,11 +189,12 @@ def evaluate(graph: Path, gold_dir: Path, per_document: bool) -> None:
 @click.option("--dna-conflict", is_flag=True, help="Divergence/subtract without carekg's contradicting-proposal links (DNA's conflict).")
 @click.option("--max-nodes", type=click.IntRange(min=1), help="HTML only: draw at most this many nodes (default 2000).")
 @click.option("--max-edges", type=click.IntRange(min=0), help="HTML only: draw at most this many links (default 10000).")
+@click.option("--raw", is_flag=True, help="From the statements as extracted, without the analysts' corrections.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="FILE.html, .graphml, .gexf or .csv.")
 def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...], proposals: tuple[str, ...],
             organisation_types: tuple[str, ...], since: str | None, until: str | None, min_weight: float, duplicates: str,
             keep_persons: bool, merge_renamed: bool, dna_conflict: bool, max_nodes: int | None, max_edges: int | None,
-            output: Path) -> None:
+            raw: bool, output: Path) -> None:
     """Build a network of who agrees or disagrees with whom, and write it as FILE.
 
     The format follows the extension: an offline interactive view (.html),
@@ -187,10 +206,11 @@ def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...],
       carekg network build/graph.ttl --kind divergence --since 2021 -o divergence.html
       carekg network build/graph.ttl --kind agreement --normalize jaccard -o agreement.graphml
     """
+    from .decisions import open_view
     from .netexport import write_network
 
     report = write_network(
-        graph, kind, output, normalization=normalization, min_weight=min_weight, duplicates=duplicates,
+        open_view(graph, raw=raw), kind, output, normalization=normalization, min_weight=min_weight, duplicates=duplicates,
         themes=list(themes) or None, proposals=list(proposals) or None, organisation_types=list(organisation_types) or None,
         since=since, until=until, fold_persons=not keep_persons, merge_renamed=merge_renamed,
         max_nodes=max_nodes, max_edges=max_edges, **({"contradictions": False} if dna_conflict else {}),
@@ -213,8 +233,10 @@ def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...],
               type=click.Choice(["table", "csv", "tsv", "json"]), help="Output format.")
 @click.option("--store", default="auto", show_default=True, type=click.Choice(["auto", "rdflib", "oxigraph"]),
               help="Query engine; auto picks pyoxigraph for graph files over 2 MB.")
+@click.option("--raw", is_flag=True, help="Ask the graph as extracted, without the analysts' corrections.")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters and exit.")
-def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, list_queries: bool) -> None:
+def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, raw: bool,
+          list_queries: bool) -> None:
     """Ask GRAPH a read-only SPARQL question and print the answer.
 
     QUERY is the name of a canned query (see --list), a .rq file, or inline
@@ -245,8 +267,80 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
         if not sep or not name.strip():
             raise click.BadParameter(f"'{binding}' is not NAME=VALUE", param_hint="'--bind'")
         values[name.strip()] = value
-    result = query_graph(graph, query, values, store=store)
+    result = query_graph(graph, query, values, store=store, raw=raw)
     click.echo(format_result(result, fmt, width=shutil.get_terminal_size((100, 24)).columns))
+
+# --- review (analysts' corrections) --------------------------------------------------
+
+@cli.group()
+def review() -> None:
+    """Review the extractor's statements in a spreadsheet and keep the decisions.
+
+    Export the statements of chosen documents to a CSV with a decision column
+    (accept, reject, change, add), fill it in, and import it back into the
+    corpus's corrections.csv, which every build applies.
+
+    \b
+    Example:
+      carekg review export build/graph.ttl --document 003_c544c74edd8a9ece.txt -o review.csv
+      carekg review import review.csv --into corpus/corrections.csv --by "Ann Analyst"
+    """
+
+
+@review.command("export")
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("-d", "--document", "documents", multiple=True, metavar="FILE",
+              help="A document to review, by file name; * and ? match any (repeatable).")
+@click.option("--unreviewed", is_flag=True, help="Also every document nobody has decided on yet.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The review sheet (CSV) to write.")
+def review_export(graph: Path, documents: tuple[str, ...], unreviewed: bool, output: Path) -> None:
+    """Write the statements the extractor found in chosen documents as a review sheet.
+
+    One row per statement, with the decision already taken on it if any; the
+    rows analysts added so far come with the decision add.
+
+    \b
+    Example:
+      carekg review export build/graph.ttl --document '00[0-2]*.txt' -o review.csv
+    """
+    from .decisions import open_view
+    from .review import review_sheet, write_review_sheet
+
+    if not documents and not unreviewed:
+        raise click.UsageError("choose documents with --document FILE (patterns allowed) or --unreviewed")
+    rows = review_sheet(open_view(graph), list(documents), unreviewed)
+    write_review_sheet(rows, output)
+    decided = sum(1 for row in rows if row["decision"])
+    click.echo(f"Wrote {len(rows):,} statements of {len({r['document'] for r in rows}):,} documents "
+               f"({decided:,} already decided) to {output}")
+
+
+@review.command("import")
+@click.argument("sheet", type=click.Path(path_type=Path))
+@click.option("--into", "corrections", required=True, type=click.Path(path_type=Path),
+              help="The corpus's corrections.csv to merge the decisions into (created if missing).")
+@click.option("--by", help="Who decided, for rows whose by column is empty.")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when some rows could not be imported (they are still listed).")
+def review_import(sheet: Path, corrections: Path, by: str | None, keep_going: bool) -> None:
+    """Merge a filled-in review sheet's decisions into corrections.csv, never duplicating one.
+
+    A decision on a statement corrections.csv already decides replaces the
+    old one; rows without a decision are left out; a bad row gets one line
+    naming it and the others are still imported (exit 1 unless --keep-going).
+
+    \b
+    Example:
+      carekg review import review.csv --into corpus/corrections.csv --by "Ann Analyst"
+    """
+    from .review import import_review
+
+    report = import_review(sheet, corrections, by)
+    for line in report.problems:
+        click.echo(line, err=True)
+    click.echo(f"Imported {report.decisions:,} decisions into {corrections}: {report.merge.line()}")
+    if report.problems and not keep_going:
+        raise click.ClickException(f"{len(report.problems)} row(s) not imported (listed above); --keep-going to accept")
+
 
 # --- sharing (push) ------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 MANIFEST_NAME = "manifest.csv"
+CORRECTIONS_NAME = "corrections.csv"  # the analysts' decisions (carekg.corrections): not a document
 MANIFEST_COLUMNS = ("file", "title", "publisher", "published", "language", "source_note")
 DEFAULT_MAX_BYTES = 50_000_000  # 50 MB, in the decimal megabytes the CLI's --max-mb speaks
 
@@ -375,15 +376,16 @@ def read_manifest(source: Path, corpus: Corpus) -> dict[str, dict[str, str | Non
 def iter_input_files(source: Path, exclude: Iterable[Path] = ()) -> Iterator[tuple[Path, str]]:
     """Every candidate input file below ``source``, sorted by relative path.
 
-    Hidden files and folders, the manifest and anything under ``exclude`` (the
-    build's own output folder, when it sits inside the source) are left out.
+    Hidden files and folders, the manifest, the analysts' corrections and anything
+    under ``exclude`` (the build's own output folder, when it sits inside the
+    source) are left out.
     """
     excluded = [Path(p).resolve() for p in exclude]
     for path in sorted(source.rglob("*"), key=lambda p: p.relative_to(source).as_posix()):
         relative = path.relative_to(source)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
-        if relative.as_posix() == MANIFEST_NAME:
+        if relative.as_posix() in (MANIFEST_NAME, CORRECTIONS_NAME):
             continue
         if excluded and any(path.resolve().is_relative_to(e) for e in excluded):
             continue

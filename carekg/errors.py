@@ -45,3 +45,7 @@ class EvaluationError(CareKGError):
 
 class PushError(CareKGError):
     """A graph cannot be sent: bad endpoint or graph IRI, unreachable server, or an HTTP error."""
+
+
+class CorrectionsError(CareKGError):
+    """A corrections or review file cannot be read or written."""

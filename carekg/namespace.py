@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS
 from rdflib.term import URIRef
 
 __all__ = [
-    "CKG", "OA", "CB", "THEME", "EM", "AG", "DOC", "ST", "CL", "RUN",
+    "CKG", "OA", "CB", "THEME", "EM", "AG", "DOC", "ST", "CL", "RUN", "ANALYST", "CORRECTION",
     "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD",
     "PREFIXES", "bind_prefixes",
 ]
@@ -66,6 +66,12 @@ class CKG(DefinedNamespace):
     quantity: URIRef
     valueText: URIRef
     citedSourceText: URIRef
+    # analysts' corrections
+    Correction: URIRef
+    SupersededStatement: URIRef
+    SupersededClaim: URIRef
+    action: URIRef
+    decides: URIRef
 
 
 class OA(DefinedNamespace):
@@ -93,10 +99,12 @@ DOC = Namespace(BASE + "doc/")
 ST = Namespace(BASE + "statement/")
 CL = Namespace(BASE + "claim/")
 RUN = Namespace(BASE + "run/")
+ANALYST = Namespace(BASE + "analyst/")  # who decided a correction (the `by` column of corrections.csv)
+CORRECTION = Namespace(BASE + "correction/")  # one decision of corrections.csv
 
 PREFIXES: dict[str, object] = {
     "ckg": CKG._NS, "cb": CB, "theme": THEME, "em": EM, "ag": AG, "doc": DOC,
-    "st": ST, "cl": CL, "run": RUN, "oa": OA._NS, "schema": SDO, "skos": SKOS,
+    "st": ST, "cl": CL, "run": RUN, "analyst": ANALYST, "corr": CORRECTION, "oa": OA._NS, "schema": SDO, "skos": SKOS,
     "org": ORG, "prov": PROV, "dcterms": DCTERMS, "foaf": FOAF, "owl": OWL,
     "rdfs": RDFS, "xsd": XSD,
 }

@@ -41,6 +41,7 @@ import numpy as np
 from scipy import sparse
 
 from .errors import NetworkError
+from .namespace import ST
 from .sparql import Source, query_text, select
 
 __all__ = [
@@ -77,13 +78,13 @@ class StatementRecord:
     end: int = 0
     title: str = ""
     issued: str = ""  # "2021", "2021-08", "2021-08-17" or "" when unknown
-    statement: str = ""  # the statement's IRI, when read from a graph
+    statement: str = ""  # the statement's IRI, when read from a graph (its statement_id is the part after st:)
 
     def evidence(self, proposal_label: str = "") -> dict[str, Any]:
         """The statement as an evidence item of an edge or a position."""
         return {"proposal": self.proposal, "proposal_label": proposal_label or self.proposal, "stance": self.stance,
                 "quote": self.quote, "document": self.document, "title": self.title, "issued": self.issued,
-                "start": self.start, "end": self.end}
+                "start": self.start, "end": self.end, "statement_id": self.statement.removeprefix(str(ST))}
 
 
 @dataclass(frozen=True)

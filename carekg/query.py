@@ -53,8 +53,8 @@ PARAMETER_TYPES = ("proposal", "agent", "document", "string", "integer", "decima
 # 2 MB is ~30k triples (~60 seed-sized documents); beyond that rdflib takes seconds to parse and to answer
 # unbound canned queries (measured at 450k triples: parse 16 s vs 1.1 s, supporters 22 s vs 2.3 s).
 AUTO_OXIGRAPH_BYTES = 2_000_000
-# Packaged queries with these prefixes feed the exports and networks; they run by name but are not listed.
-INTERNAL_PREFIXES = ("export-", "network-")
+# Packaged queries with these prefixes feed the exports, networks and corrections; they run by name but are not listed.
+INTERNAL_PREFIXES = ("export-", "network-", "decisions-")
 
 _PARAM = re.compile(r"#\s*@param\s+(\w+)\s+(\w+)\s*(.*)")
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -195,16 +195,25 @@ def choose_store(path: Path | str, store: str = "auto") -> str:
     return "oxigraph" if path.is_file() and path.stat().st_size > AUTO_OXIGRAPH_BYTES else "rdflib"
 
 
-def open_source(path: Path | str, store: str = "auto") -> tuple[Source, str]:
-    """Read a graph file into memory with the chosen engine; return it and the engine's name."""
+def open_source(path: Path | str, store: str = "auto", raw: bool = False) -> tuple[Source, str]:
+    """Read a graph file into memory with the chosen engine; return it and the engine's name.
+
+    ``raw`` gives the graph as the extractor made it, without the analysts' corrections.
+    """
     engine = choose_store(path, store)
     if engine == "oxigraph":
         from .sparql import open_store
 
-        return open_store(path), engine
-    from .graph import load_graph
+        source: Source = open_store(path)
+    else:
+        from .graph import load_graph
 
-    return load_graph(path), engine
+        source = load_graph(path)
+    if raw:
+        from .decisions import raw_view
+
+        raw_view(source)
+    return source, engine
 
 
 # --- binding values ------------------------------------------------------------------
@@ -302,11 +311,15 @@ def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = N
     return Result(columns, rows, "rdflib" if isinstance(source, Graph) else "oxigraph")
 
 
-def query_graph(path: Path | str, query: str, values: Mapping[str, Any] | None = None, store: str = "auto") -> Result:
-    """Resolve, check and run ``query`` on the graph file at ``path`` (what ``carekg query`` does)."""
+def query_graph(path: Path | str, query: str, values: Mapping[str, Any] | None = None, store: str = "auto",
+                raw: bool = False) -> Result:
+    """Resolve, check and run ``query`` on the graph file at ``path`` (what ``carekg query`` does).
+
+    ``raw`` asks the graph as the extractor made it, without the analysts' corrections.
+    """
     resolved = resolve(query)
     check_read_only(resolved.text)  # before reading the graph: a refused update costs nothing
-    source, _ = open_source(path, store)
+    source, _ = open_source(path, store, raw)
     return run(source, resolved, values)
 
 

@@ -110,7 +110,7 @@ class _Payload:
         quote = evidence.get("quote", "")
         short = quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1].rstrip() + "…"
         key = ("e", evidence["document"], evidence.get("start"), evidence.get("end"), evidence["proposal"], evidence["stance"])
-        return self._ref(self.evidence, key, [evidence["stance"], short, document])
+        return self._ref(self.evidence, key, [evidence["stance"], short, document, evidence.get("statement_id", "")])
 
 
 def _payload(graph: nx.Graph, nodes: list[Any], edges: list[tuple[Any, Any, dict]], title: str, notice: str) -> dict[str, Any]:
@@ -332,6 +332,7 @@ _SCRIPT = r"""
     li.appendChild(el("span", "ckg-" + ev[0], verb(ev[0]) + ": "));
     li.appendChild(el("span", "ckg-quote", "\u201c" + quote + "\u201d"));
     li.appendChild(el("span", "ckg-doc", " \u2014 " + (doc[1] || doc[0]) + (doc[1] ? " (" + doc[0] + ")" : "")));
+    if (ev[3]) li.appendChild(el("div", "ckg-small", "statement " + ev[3]));
     return li;
   }
   function nodeTip(id) {
