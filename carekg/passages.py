@@ -1,0 +1,81 @@
+"""The text around a quote: what a reader needs to judge a statement in its place.
+
+The HTML view shows each statement's quote with the sentence before and the
+sentence after it. When a quote is only part of a sentence, the rest of that
+sentence comes along too, so the context never starts or stops mid-sentence.
+Sentence ends are found with a small pattern (``.``, ``!``, ``?`` or ``…``,
+optionally closed by a quote mark or bracket, then white space; or a blank
+line), looked for only near the quote so the cost does not grow with the
+document.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CONTEXT_CHARS", "context"]
+
+CONTEXT_CHARS = 400  # at most this much context on each side; longer sentences are cut at a word
+_END = re.compile(r"""[.!?\u2026]+["'\u201d\u2019)\]]*\s+|\n[ \t]*\n\s*""")
+_SPACE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"""[.!?\u2026]["'\u201d\u2019)\]]*\s*$""", text))
+
+
+def context(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """The sentence before ``text[start:end]`` and the sentence after it, white space squashed.
+
+    A quote that starts mid-sentence gets the start of its sentence with the
+    sentence before; one that ends mid-sentence gets the rest of its sentence
+    with the sentence after. Each side is at most ``limit`` characters, cut at a
+    word with "…".
+
+    >>> text = "First point. Second point. We back the duty to support parents. Third point. Last."
+    >>> start = text.index("We back"); end = text.index(" Third")
+    >>> context(text, start, end)
+    ('Second point.', 'Third point.')
+    >>> start = text.index("the duty"); end = text.index(" to support")
+    >>> context(text, start, end)
+    ('Second point. We back', 'to support parents. Third point.')
+    >>> context("Only this.", 0, 10)
+    ('', '')
+    """
+    window = 3 * limit
+    left_from = max(0, start - window)
+    left = text[left_from:start]
+    # Sentence starts before the quote; the window's own start is one only at the start of the text.
+    starts = ([0] if left_from == 0 else []) + [m.end() for m in _END.finditer(left)]
+    starts = [s for s in starts if s == len(left) or left[s:].strip()] or [0]
+    if left[starts[-1]:].strip():  # the quote starts mid-sentence: keep the sentence's start too
+        before = left[starts[-2]:] if len(starts) > 1 else left[starts[-1]:]
+    else:
+        before = left[starts[-2]:starts[-1]] if len(starts) > 1 else ""
+    right = text[end:end + window]
+    ends = [m.start() + len(m.group(0).rstrip()) for m in _END.finditer(right)]
+    if end + window >= len(text):
+        ends.append(len(right))
+    ends = [e for e in ends if right[:e].strip()]
+    ends_paragraph = re.match(r"[ \t]*\n[ \t]*\n", right) is not None
+    wanted = 1 if _ends_sentence(text[start:end]) or ends_paragraph else 2
+    after = right[:ends[min(wanted, len(ends)) - 1]] if ends else right
+    return _trim_left(_squash(before), limit), _trim_right(_squash(after), limit)
+
+
+def _trim_left(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:]
+    return "\u2026" + cut[cut.find(" ") + 1:] if " " in cut else "\u2026" + cut
+
+
+def _trim_right(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return (cut[:cut.rfind(" ")] if " " in cut else cut) + "\u2026"
