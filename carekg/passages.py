@@ -51,11 +51,15 @@ def context(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tupl
     left = text[left_from:start]
     # Sentence starts before the quote; the window's own start is one only at the start of the text.
     starts = ([0] if left_from == 0 else []) + [m.end() for m in _END.finditer(left)]
-    starts = [s for s in starts if s == len(left) or left[s:].strip()] or [0]
-    if left[starts[-1]:].strip():  # the quote starts mid-sentence: keep the sentence's start too
-        before = left[starts[-2]:] if len(starts) > 1 else left[starts[-1]:]
-    else:
-        before = left[starts[-2]:starts[-1]] if len(starts) > 1 else ""
+    starts = [s for s in starts if s == len(left) or left[s:].strip()]
+    if not left.strip():
+        before = ""
+    elif not starts:  # deep inside one long sentence
+        before = left
+    elif left[starts[-1]:].strip():  # the quote starts mid-sentence: the sentence before and this one's start
+        before = left[starts[-2]:] if len(starts) > 1 else (left if left_from > 0 else left[starts[-1]:])
+    else:  # the quote starts a sentence: the sentence before
+        before = left[starts[-2]:starts[-1]] if len(starts) > 1 else left[:starts[-1]]
     right = text[end:end + window]
     ends = [m.start() + len(m.group(0).rstrip()) for m in _END.finditer(right)]
     if end + window >= len(text):
