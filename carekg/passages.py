@@ -18,6 +18,7 @@ __all__ = ["CONTEXT_CHARS", "context"]
 CONTEXT_CHARS = 400  # at most this much context on each side; longer sentences are cut at a word
 _END = re.compile(r"""[.!?\u2026]+["'\u201d\u2019)\]]*\s+|\n[ \t]*\n\s*""")
 _SPACE = re.compile(r"\s+")
+_TEXT = re.compile(r"\S")
 
 
 def _squash(text: str) -> str:
@@ -46,29 +47,43 @@ def context(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tupl
     >>> context("Only this.", 0, 10)
     ('', '')
     """
-    window = 3 * limit
-    left_from = max(0, start - window)
-    left = text[left_from:start]
-    # Sentence starts before the quote; the window's own start is one only at the start of the text.
-    starts = ([0] if left_from == 0 else []) + [m.end() for m in _END.finditer(left)]
-    starts = [s for s in starts if s == len(left) or left[s:].strip()]
-    if not left.strip():
-        before = ""
-    elif not starts:  # deep inside one long sentence
-        before = left
-    elif left[starts[-1]:].strip():  # the quote starts mid-sentence: the sentence before and this one's start
-        before = left[starts[-2]:] if len(starts) > 1 else (left if left_from > 0 else left[starts[-1]:])
-    else:  # the quote starts a sentence: the sentence before
-        before = left[starts[-2]:starts[-1]] if len(starts) > 1 else left[:starts[-1]]
-    right = text[end:end + window]
-    ends = [m.start() + len(m.group(0).rstrip()) for m in _END.finditer(right)]
-    if end + window >= len(text):
-        ends.append(len(right))
-    ends = [e for e in ends if right[:e].strip()]
+    return _trim_left(_squash(_before(text, start, limit)), limit), _trim_right(_squash(_after(text, start, end, limit)), limit)
+
+
+def _before(text: str, start: int, limit: int) -> str:
+    for window in (limit, 2 * limit):  # most sentences are short: look near the quote first
+        left_from = max(0, start - window)
+        left = text[left_from:start]
+        # Sentence starts before the quote; the window's own start is one only at the start of the text.
+        starts = ([0] if left_from == 0 else []) + [m.end() for m in _END.finditer(left)]
+        starts = [s for s in starts if s == len(left) or _TEXT.search(left, s)]
+        if len(starts) >= 2 or left_from == 0 or window == 2 * limit:
+            break
+    if not _TEXT.search(left):
+        return ""
+    if not starts:  # deep inside one long sentence
+        return left
+    if _TEXT.search(left, starts[-1]):  # the quote starts mid-sentence: the sentence before and this one's start
+        return left[starts[-2]:] if len(starts) > 1 else (left if left_from > 0 else left[starts[-1]:])
+    return left[starts[-2]:starts[-1]] if len(starts) > 1 else left[:starts[-1]]  # the sentence before
+
+
+def _after(text: str, start: int, end: int, limit: int) -> str:
+    right = text[end:end + 2 * limit]
     ends_paragraph = re.match(r"[ \t]*\n[ \t]*\n", right) is not None
     wanted = 1 if _ends_sentence(text[start:end]) or ends_paragraph else 2
-    after = right[:ends[min(wanted, len(ends)) - 1]] if ends else right
-    return _trim_left(_squash(before), limit), _trim_right(_squash(after), limit)
+    found = []
+    for match in _END.finditer(right):  # stop at the sentence ends needed
+        stop = match.start() + len(match.group(0).rstrip())
+        if _TEXT.search(right, 0, stop):
+            found.append(stop)
+            if len(found) == wanted:
+                return right[:stop]
+    if end + 2 * limit >= len(text) and _TEXT.search(right, found[-1] if found else 0):
+        return right
+    return right[:found[-1]] if found else right
+
+
 
 
 def _trim_left(text: str, limit: int) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 
 from .errors import NetworkError
-from .viewdata import view_data
+from .viewdata import TEXT_LIMIT, view_data
 
 __all__ = ["DEFAULT_MAX_NODES", "DEFAULT_MAX_EDGES", "render_html", "build_views", "remote_references"]
 
@@ -76,20 +76,22 @@ def _vis_network() -> str:
 
 
 def render_html(graph: nx.Graph, *, title: str | None = None, max_nodes: int = DEFAULT_MAX_NODES,
-                max_edges: int = DEFAULT_MAX_EDGES) -> bytes:
+                max_edges: int = DEFAULT_MAX_EDGES, max_texts: int = TEXT_LIMIT) -> bytes:
     """The network as one offline HTML page (UTF-8 bytes).
 
     Expects a network from :mod:`carekg.networks`, ideally annotated by
     :func:`carekg.coalitions.annotate` (colours follow the ``coalition`` node
     attribute) and read with passages (``read_statements(..., passages=True)``)
-    so that the details panel shows the sentences around each quote.
+    so that the details panel shows the sentences around each quote. Every
+    statement of the drawn organisations is in the page; above ``max_texts``
+    of them only that many keep their quotes (see :func:`carekg.viewdata.view_data`).
     """
     if max_nodes < 1 or max_edges < 0:
         raise NetworkError("the view needs max_nodes ≥ 1 and max_edges ≥ 0")
     kind = str(graph.graph.get("kind", "agreement"))
     title = title or f"{kind.capitalize()} network"
     nodes, edges, notice = _shown(graph, max_nodes, max_edges)
-    payload = json.dumps(view_data(graph, nodes, edges, title=title, notice=notice), ensure_ascii=False,
+    payload = json.dumps(view_data(graph, nodes, edges, title=title, notice=notice, text_limit=max_texts), ensure_ascii=False,
                          sort_keys=True, separators=(",", ":"))
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     parts = {"title": html.escape(title), "style": _asset("view.css"), "vis": _vis_network(), "data": payload,

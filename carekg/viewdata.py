@@ -12,11 +12,17 @@ without touching the page's other readers::
     {"id": IRI, "actor": node index, "proposal": proposal index,
      "stance": "support" | "oppose", "doc": document index,
      "quote": str, "before": str, "after": str}
+
+Statements beyond the page's text limit count in the weights without their
+text; they come in short form, ``brief``: ``[actor, proposal, 0 (support) or 1
+(oppose), doc]``, and the page adds them to its statements as records without
+``id``, ``quote``, ``before`` and ``after``.
 """
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from typing import Any, Hashable
 
 import networkx as nx
@@ -74,6 +80,7 @@ _DUPLICATE_WORDS = {
     ("include", False): "Every statement counts, repeats included.",
     ("include", True): "Every statement counts, repeats included.",
 }
+TEXT_LIMIT = 20_000  # statements whose quote and sentences one page holds (a 2,000-organisation page stays a few MB)
 PROPOSAL_FONT = 13
 ORGANISATION_FONT = 14
 
@@ -118,10 +125,16 @@ def _words(graph: nx.Graph, kind: str) -> dict[str, str]:
 
 
 def view_data(graph: nx.Graph, nodes: list[Hashable], edges: list[tuple[Hashable, Hashable, dict]], *, title: str,
-              notice: str) -> dict[str, Any]:
-    """The page's data for the drawn ``nodes`` and ``edges`` of a network from :mod:`carekg.networks`."""
+              notice: str, text_limit: int = TEXT_LIMIT) -> dict[str, Any]:
+    """The page's data for the drawn ``nodes`` and ``edges`` of a network from :mod:`carekg.networks`.
+
+    Every statement the drawn nodes count is in it (the page recomputes
+    weights from them); above ``text_limit`` statements only that many keep
+    their quote, sentences and id, spread over every organisation and proposal,
+    and the page says so.
+    """
     kind = str(graph.graph.get("kind", "agreement"))
-    documents, proposals, statements = _Index(), _Index(), _Index()
+    documents, proposals = _Index(), _Index()
     drawn = {node: k for k, node in enumerate(nodes)}
     most = max((int(graph.nodes[n].get("statements", 0)) for n in nodes), default=1)
     shapes: dict[Hashable, NodeShape] = {}
@@ -144,12 +157,21 @@ def view_data(graph: nx.Graph, nodes: list[Hashable], edges: list[tuple[Hashable
             "proposal": proposals.add(data["proposal"], {"id": data["proposal"], "label": label,
                                                          "theme": str(data.get("theme", ""))}) if is_proposal else -1,
         })
+    entries = []  # (node, proposal index, evidence item) of every statement the drawn nodes count
     for node in nodes:
         for position in graph.nodes[node].get("positions", ()):
             p = proposals.add(position["id"], {"id": position["id"], "label": position.get("label", position["id"]),
                                                "theme": ""})
-            for item in position.get("evidence", ()):
-                statements.add(_statement_key(node, item), _statement(drawn[node], p, item, documents))
+            entries += [(node, p, item) for item in position.get("evidence", ())]
+    texts = _with_text(entries, text_limit)
+    statements, brief = [], []  # with their text; without it, in short form: [actor, proposal, 0 support | 1 oppose, doc]
+    for k, (node, p, item) in enumerate(entries):
+        if k in texts:
+            statements.append({"id": item.get("statement", ""), "actor": drawn[node], "proposal": p, "stance": item["stance"],
+                               "doc": _document(item, documents), "quote": item.get("quote", ""),
+                               "before": item.get("before", ""), "after": item.get("after", "")})
+        else:
+            brief.append([drawn[node], p, int(item["stance"] == "oppose"), _document(item, documents)])
     links = [[drawn[a], drawn[b], data.get("weight", 0)] for a, b, data in edges]
     positions = layout(nodes, [(a, b, abs(float(d.get("weight", 0)) or 1.0)) for a, b, d in edges], shapes, kind=kind,
                        camps={n: int(graph.nodes[n].get("camp", -1)) for n in nodes} if kind == "divergence" else None,
@@ -182,19 +204,15 @@ def view_data(graph: nx.Graph, nodes: list[Hashable], edges: list[tuple[Hashable
         "statementsTotal": int(graph.graph.get("statements", 0)),
         "totals": {"nodes": graph.number_of_nodes(), "links": graph.number_of_edges()},
         "polarisation": graph.graph.get("polarisation"),
-        "documents": documents.rows, "proposals": proposals.rows, "nodes": node_rows, "statements": statements.rows,
+        "documents": documents.rows, "proposals": proposals.rows, "nodes": node_rows, "statements": statements, "brief": brief,
         "links": links, "contradictions": [list(p) for p in sorted(pairs)], "cut": sorted(cut, key=lambda c: (-c[1], c[0])),
         "hidden": hidden, "coalitions": _coalitions(graph), "noCoalition": NO_COALITION_COLOUR,
+        "texts": {"kept": len(texts), "total": len(entries)},
         "relations": [[r, *RELATIONS[r]] for r in KIND_RELATIONS.get(kind, ())],  # in the legend's order
         "types": sorted({row["type"] for row in node_rows}),
         "symbols": {t: SHAPES[t][1] for t in SHAPES}, "words": _words(graph, kind),
         "fontFace": FONT_STACK,
     }
-
-
-def _statement_key(node: Hashable, item: dict[str, Any]) -> tuple:
-    return (str(node), item.get("statement") or "", item["document"], item.get("start"), item.get("end"),
-            item["proposal"], item["stance"])
 
 
 def _document(item: dict[str, Any], documents: _Index) -> int:
@@ -205,10 +223,35 @@ def _document(item: dict[str, Any], documents: _Index) -> int:
                                             "first": first, "last": last})
 
 
-def _statement(actor: int, proposal: int, item: dict[str, Any], documents: _Index) -> dict[str, Any]:
-    return {"id": item.get("statement", ""), "actor": actor, "proposal": proposal, "stance": item["stance"],
-            "doc": _document(item, documents), "quote": item.get("quote", ""), "before": item.get("before", ""),
-            "after": item.get("after", "")}
+def _with_text(entries: list[tuple[Hashable, int, dict[str, Any]]], limit: int) -> set[int]:
+    """Which statements keep their text: all, or ``limit`` taken in turns from every (organisation, proposal, stance).
+
+    >>> entries = [("a", 0, {})] * 5 + [("a", 1, {})] + [("b", 0, {})] + [("b", 1, {})]
+    >>> sorted(_with_text(entries, 3))
+    [0, 5, 6]
+    """
+    if len(entries) <= limit:
+        return set(range(len(entries)))
+    cells: dict[tuple, list[int]] = defaultdict(list)
+    for k, (node, proposal, item) in enumerate(entries):
+        cells[(node, proposal, item.get("stance", ""))].append(k)
+    # Turns go round the organisations first: each one's first position, then each one's second, …
+    order: dict[Hashable, int] = {}
+    seen: dict[Hashable, int] = defaultdict(int)
+    ranked = []
+    for (node, proposal, stance), ks in cells.items():
+        order.setdefault(node, len(order))
+        ranked.append((seen[node], order[node], ks))
+        seen[node] += 1
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    kept: list[int] = []
+    for rank in range(max(len(ks) for ks in cells.values())):
+        for _, _, ks in ranked:
+            if rank < len(ks):
+                kept.append(ks[rank])
+                if len(kept) == limit:
+                    return set(kept)
+    return set(kept)
 
 
 def _coalitions(graph: nx.Graph) -> list[dict[str, Any]]:

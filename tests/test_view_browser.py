@@ -312,3 +312,31 @@ def test_export_a_picture_and_the_statements_of_the_details(view, tmp_path):
     assert (government["document"], government["publisher"], government["date"]) == ("government.txt", "UK Government", "2022-03")
     assert government["statement_id"].startswith("https://w3id.org/carekg/statement/government.txt/")
     assert view.requests == [] and view.errors == []
+
+
+def test_type_and_coalition_filters(view):
+    hidden = "carekgView.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()"
+    view.page.locator("#ckg-types label", has_text="charity").locator("input").uncheck()
+    assert view.js(hidden) == ["become", "pause"]
+    assert view.js("carekgView.shownLinks()") == 0
+    view.page.locator("#ckg-types label", has_text="charity").locator("input").check()
+    assert view.js(hidden) == [] and view.js("carekgView.shownLinks()") == 3
+    view.js("() => { const s = document.getElementById('ckg-min-weight'); s.value = '3'; s.dispatchEvent(new Event('input')); }")
+    assert view.js("carekgView.shownLinks()") == 2  # the Pause–Government link weighs 2
+
+
+def test_beyond_the_text_limit_statements_count_without_their_quotes(browser, table, tmp_path):
+    graph = agreement(table)
+    annotate(graph)
+    view = View(browser, render_html(graph, max_texts=5), tmp_path)
+    try:
+        notice = view.js("document.getElementById('ckg-notice').textContent")
+        assert notice.startswith("This page holds the quotes of 5 of its 44 statements")
+        assert view.js("carekgView.weights()") == view.js("carekgView.data.links.map(l => l[2])")
+        view.click_node("become")
+        assert view.js("document.querySelectorAll('#ckg-details .ckg-statement').length") == 36
+        assert view.js("document.querySelectorAll('#ckg-details .ckg-quote').length") == 2  # taken in turns by organisation
+        assert "(quote not in this page, which holds the text of 5 of 44 statements)" in view.details()
+        assert view.errors == []
+    finally:
+        view.close()

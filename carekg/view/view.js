@@ -26,6 +26,9 @@
   function nodeName(i) { return D.nodes[i].label; }
   function proposalName(p) { return D.proposals[p].label; }
 
+  D.brief.forEach(function (b) {  // statements beyond the page's text limit: they count, without their text
+    D.statements.push({actor: b[0], proposal: b[1], stance: b[2] ? "oppose" : "support", doc: b[3]});
+  });
   var indexOf = {};
   D.nodes.forEach(function (n, i) { indexOf[n.id] = i; });
   var proposalNode = {};
@@ -263,28 +266,36 @@
   // --- the details panel ---------------------------------------------------------------------
   var details = byId("ckg-details"), detailsTitle = byId("ckg-details-title"), detailsBody = byId("ckg-details-body");
   var shown = null, listed = [];
-  function statementItem(k, who) {
+  function statementItem(k) {  // the panel groups statements by proposal and organisation: each says its stance
     var s = D.statements[k], doc = D.documents[s.doc], li = el("li", "ckg-statement ckg-" + s.stance);
     li.setAttribute("data-statement", String(k));
     if (s.id) li.setAttribute("data-id", s.id);
     var head = el("div", "ckg-meta");
-    if (who) head.appendChild(el("b", null, nodeName(s.actor) + " "));
     head.appendChild(el("span", "ckg-stance-" + s.stance, verb(s.stance)));
-    head.appendChild(document.createTextNode(" " + proposalName(s.proposal)));
     li.appendChild(head);
     var quote = el("blockquote");
+    if (s.quote === undefined) {
+      quote.appendChild(el("span", "ckg-context", "(quote not in this page, which holds the text of " +
+        D.texts.kept.toLocaleString("en") + " of " + D.texts.total.toLocaleString("en") + " statements)"));
+      li.appendChild(quote);
+      li.appendChild(el("div", "ckg-meta ckg-source", sourceLine(doc)));
+      return li;
+    }
     // the quote may start or end mid-sentence: no space where the text had none
     if (s.before) quote.appendChild(el("span", "ckg-context", s.before + (/[(\[\u201c\u2018"']$/.test(s.before) ? "" : " ")));
     quote.appendChild(el("mark", "ckg-quote", s.quote));
     if (s.after) quote.appendChild(el("span", "ckg-context", (/^[,.;:!?)\]\u201d\u2019"']/.test(s.after) ? "" : " ") + s.after));
     li.appendChild(quote);
-    var source = [doc.title ? "\u201c" + doc.title + "\u201d" : "", doc.publisher, doc.date || "undated", doc.file];
-    li.appendChild(el("div", "ckg-meta ckg-source", source.filter(function (x) { return x; }).join(" \u00b7 ")));
+    li.appendChild(el("div", "ckg-meta ckg-source", sourceLine(doc)));
     return li;
   }
-  function statementList(ks, who) {
+  function sourceLine(doc) {
+    var source = [doc.title ? "\u201c" + doc.title + "\u201d" : "", doc.publisher, doc.date || "undated", doc.file];
+    return source.filter(function (x) { return x; }).join(" \u00b7 ");
+  }
+  function statementList(ks) {
     var ul = el("ul");
-    ks.forEach(function (k) { ul.appendChild(statementItem(k, who)); listed.push(k); });
+    ks.forEach(function (k) { ul.appendChild(statementItem(k)); listed.push(k); });
     return ul;
   }
   function activeOf(i, test) { return byActor[i].filter(function (k) { return active[k] && (!test || test(D.statements[k])); }); }
@@ -343,7 +354,7 @@
         h.appendChild(button(proposalName(p), "ckg-link", function () { openProposal(p); }));
         h.appendChild(el("span", "ckg-small", " \u2014 " + [sup ? "supports " + sup : "", opp ? "opposes " + opp : ""].filter(Boolean).join(", ")));
         detailsBody.appendChild(h);
-        detailsBody.appendChild(statementList(groups[p], false));
+        detailsBody.appendChild(statementList(groups[p]));
       });
       if (!ks.length) detailsBody.appendChild(el("p", null, "No statements in this time window."));
     });
@@ -356,7 +367,7 @@
     sides.forEach(function (side) {
       if (!side[1].length) return;
       detailsBody.appendChild(el("h4", null, nodeName(side[0]) + " (" + side[1].length + ")"));
-      detailsBody.appendChild(statementList(side[1], false));
+      detailsBody.appendChild(statementList(side[1]));
     });
   }
   function openLink(k) {
@@ -425,7 +436,7 @@
           h.appendChild(button(nodeName(i), "ckg-link", function () { focusNode(i); openNode(i); }));
           h.appendChild(el("span", "ckg-small", " (" + holders[side[0]][i].length + ")"));
           detailsBody.appendChild(h);
-          detailsBody.appendChild(statementList(holders[side[0]][i], false));
+          detailsBody.appendChild(statementList(holders[side[0]][i]));
           if (!nodeState[i].hidden) selected.push(D.nodes[i].id);
         });
       });
@@ -532,6 +543,12 @@
   var notice = byId("ckg-notice");
   if (!N) { notice.textContent = "No statements match these options: the network is empty."; notice.hidden = false; }
   if (D.notice) { notice.textContent = D.notice; notice.hidden = false; }
+  if (D.texts.kept < D.texts.total) {
+    notice.textContent = (D.notice ? D.notice + " " : "") + "This page holds the quotes of " + D.texts.kept.toLocaleString("en") +
+      " of its " + D.texts.total.toLocaleString("en") + " statements, some of every organisation's positions; the others " +
+      "count in every weight and are listed without their text (carekg export statements has them all).";
+    notice.hidden = false;
+  }
   function summarise() {
     var what = AFFILIATION ? "node" : "organisation", inWindow = active.filter(Boolean).length;
     var text = plural(shownNodes, what) + " \u00b7 " + plural(shownLinks, "link") + " \u00b7 " +
