@@ -21,7 +21,7 @@ from carekg.model import Agent, Document, Extraction, Span, Statement
 from carekg.networks import ActorInfo, StatementTable, affiliation, agreement, divergence, read_statements
 from carekg.render import build_views, remote_references, render_html
 from tests.test_networks import graph_of, hand_graph
-from tests.viewtools import View, browser, overlapping_labels  # noqa: F401  (browser is a fixture)
+from tests.viewtools import View, overlapping_labels
 
 MARKUP = ('Become: <script>window.__carekgPwned = 1</script> we do not support '
           '<img src=x onerror="window.__carekgPwned = 2"> a two-tier system.')

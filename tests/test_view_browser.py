@@ -18,7 +18,7 @@ from carekg.networks import affiliation, agreement, divergence, read_statements,
 from carekg.render import render_html
 from tests.test_networks import hand_graph
 from tests.viewcorpus import reading_graph, sentence_after, sentence_before
-from tests.viewtools import View, browser  # noqa: F401  (browser is a fixture)
+from tests.viewtools import View
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,6 @@ def test_legend_shows_the_link_kinds_present_and_says_what_the_numbers_mean(brow
         assert "plain counts" in words
         legend = view.js("document.getElementById('ckg-legend-coalitions').textContent")
         assert "Camp A (left, 2 organisations) and camp B (right, 1 organisation)" in legend
-        (ax, _), (bx, _) = view.point_of("become"), view.point_of("uk-government")
         camps = {n: graph.nodes[n]["camp"] for n in graph.nodes}
         left, right = ("become", "uk-government") if camps["become"] == 0 else ("uk-government", "become")
         assert view.point_of(left)[0] < view.point_of(right)[0]  # camp A is drawn on the left
