@@ -166,6 +166,13 @@ def test_legend_shows_the_link_kinds_present_and_says_what_the_numbers_mean(brow
         camps = {n: graph.nodes[n]["camp"] for n in graph.nodes}
         left, right = ("become", "uk-government") if camps["become"] == 0 else ("uk-government", "become")
         assert view.point_of(left)[0] < view.point_of(right)[0]  # camp A is drawn on the left
+        view.click_link("uk-government", "pause")
+        text = view.details()
+        assert "weight 1 · support for proposals the codebook marks as contradicting" in text
+        heading = next(line for line in text.splitlines() if line.endswith("(the codebook marks them as contradicting)"))
+        assert sorted(heading.replace(" (the codebook marks them as contradicting)", "").split("; ")) == [
+            "Pause supports Care for every child under 18",
+            "UK Government supports National standards for unregulated accommodation (16-17)"]
     finally:
         view.close()
 
