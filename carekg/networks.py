@@ -41,6 +41,7 @@ import numpy as np
 from scipy import sparse
 
 from .errors import NetworkError
+from .passages import context
 from .sparql import Source, query_text, select
 
 __all__ = [
@@ -169,15 +170,19 @@ def read_statements(source: TableSource, *, passages: bool = False) -> Statement
     if isinstance(source, StatementTable):
         return source
     _, rows = select(source, query_text("network-statements"))
-    records = [
-        StatementRecord(
-            actor=str(r["actor_id"]), proposal=str(r["proposal_id"]), stance=str(r["stance"]),
-            document=str(r["document"]), quote=str(r.get("quote") or ""), start=int(r.get("start") or 0),
-            end=int(r.get("end") or 0), title=str(r.get("title") or ""), issued=str(r.get("issued") or ""),
-            statement=str(r["statement"]),
-        )
-        for r in rows if r["stance"] in ("support", "oppose")
-    ]
+    documents = _documents(source) if passages else {}
+    records = []
+    for r in rows:
+        if r["stance"] not in ("support", "oppose"):
+            continue
+        document, start, end = str(r["document"]), int(r.get("start") or 0), int(r.get("end") or 0)
+        publisher, text = documents.get(document, ("", ""))
+        before, after = context(text, start, end) if text and end > start else ("", "")
+        records.append(StatementRecord(
+            actor=str(r["actor_id"]), proposal=str(r["proposal_id"]), stance=str(r["stance"]), document=document,
+            quote=str(r.get("quote") or ""), start=start, end=end, title=str(r.get("title") or ""),
+            issued=str(r.get("issued") or ""), statement=str(r["statement"]), publisher=publisher, before=before, after=after,
+        ))
     _, agent_rows = select(source, query_text("network-agents"))
     actors = {
         str(r["agent_id"]): ActorInfo(
@@ -191,25 +196,17 @@ def read_statements(source: TableSource, *, passages: bool = False) -> Statement
     proposals = {str(r["proposal_id"]): ProposalInfo(str(r["proposal_id"]), str(r["label"]), str(r["theme"] or ""))
                  for r in proposal_rows}
     _, pairs = select(source, query_text("network-contradictions"))
-    if passages:
-        records = _with_passages(source, records)
     return StatementTable.from_records(records, actors=actors.values(), proposals=proposals.values(),
                                        contradictions=[(str(r["proposal_id"]), str(r["other_id"])) for r in pairs])
 
 
-def _with_passages(source: Source, records: list[StatementRecord]) -> list[StatementRecord]:
-    from .passages import context
-
+def _documents(source: Source) -> dict[str, tuple[str, str]]:
+    """Each document's publisher name and text."""
     _, rows = select(source, query_text("network-documents"))
     documents: dict[str, tuple[str, str]] = {}
     for row in rows:  # ordered by document then publisher: the first publisher name wins
         documents.setdefault(str(row["document"]), (str(row["publisher"] or ""), str(row["text"] or "")))
-    found = []
-    for record in records:
-        publisher, text = documents.get(record.document, ("", ""))
-        before, after = context(text, record.start, record.end) if text and record.end > record.start else ("", "")
-        found.append(replace(record, publisher=publisher, before=before, after=after))
-    return found
+    return documents
 
 
 # --- selecting ------------------------------------------------------------------------

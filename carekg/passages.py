@@ -55,8 +55,13 @@ def _before(text: str, start: int, limit: int) -> str:
         left_from = max(0, start - window)
         left = text[left_from:start]
         # Sentence starts before the quote; the window's own start is one only at the start of the text.
-        starts = ([0] if left_from == 0 else []) + [m.end() for m in _END.finditer(left)]
-        starts = [s for s in starts if s == len(left) or _TEXT.search(left, s)]
+        found = ([0] if left_from == 0 else []) + [m.end() for m in _END.finditer(left)]
+        starts: list[int] = []  # the last two that begin a sentence (text follows them)
+        for s in reversed(found):
+            if s == len(left) or _TEXT.search(left, s):
+                starts.insert(0, s)
+                if len(starts) == 2:
+                    break
         if len(starts) >= 2 or left_from == 0 or window == 2 * limit:
             break
     if not _TEXT.search(left):

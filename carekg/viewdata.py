@@ -96,6 +96,9 @@ class _Index:
         self.rows: list[Any] = []
         self._keys: dict[Any, int] = {}
 
+    def get(self, key: Any) -> int | None:
+        return self._keys.get(key)
+
     def add(self, key: Any, row: Any) -> int:
         if key not in self._keys:
             self._keys[key] = len(self.rows)
@@ -216,6 +219,9 @@ def view_data(graph: nx.Graph, nodes: list[Hashable], edges: list[tuple[Hashable
 
 
 def _document(item: dict[str, Any], documents: _Index) -> int:
+    known = documents.get(item["document"])
+    if known is not None:
+        return known
     issued = str(item.get("issued", ""))
     first, last = publication_period(issued)
     return documents.add(item["document"], {"file": item["document"], "title": item.get("title", ""),

@@ -346,3 +346,28 @@ def test_beyond_the_text_limit_statements_count_without_their_quotes(browser, ta
         assert view.errors == []
     finally:
         view.close()
+
+
+def test_a_node_with_thousands_of_statements_draws_them_in_batches(browser, tmp_path):
+    from carekg.networks import StatementTable
+
+    records = [{"actor": "busy", "proposal": f"p{k % 4}", "stance": "support", "document": f"d{k}.txt", "quote": f"Quote {k}.",
+                "start": 0, "end": 9, "issued": "2021"} for k in range(1200)]
+    records += [{"actor": "other", "proposal": "p0", "stance": "support", "document": "x.txt", "quote": "Other.",
+                 "start": 0, "end": 6, "issued": "2022"}]
+    graph = agreement(StatementTable.from_records(records))
+    annotate(graph)
+    view = View(browser, render_html(graph), tmp_path)
+    try:
+        view.click_node("busy")
+        count = "document.querySelectorAll('#ckg-details .ckg-statement').length"
+        assert view.js(count) == 300 + 3 * 3  # the first group fills the first 300; the others show three each
+        more = view.page.locator("#ckg-details .ckg-more")
+        assert more.count() == 3 and more.first.inner_text() == "Show 297 more statements"
+        assert view.js("carekgView.listed().length") == 1200  # the CSV has them all
+        for _ in range(more.count()):
+            view.page.locator("#ckg-details .ckg-more").first.click()
+        assert view.js(count) == 1200
+        assert view.errors == []
+    finally:
+        view.close()

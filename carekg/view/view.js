@@ -293,9 +293,21 @@
     var source = [doc.title ? "\u201c" + doc.title + "\u201d" : "", doc.publisher, doc.date || "undated", doc.file];
     return source.filter(function (x) { return x; }).join(" \u00b7 ");
   }
+  var PANEL_ITEMS = 300, rendered = 0;  // a panel draws this many statements at first, the rest on request
   function statementList(ks) {
-    var ul = el("ul");
-    ks.forEach(function (k) { ul.appendChild(statementItem(k)); listed.push(k); });
+    var ul = el("ul"), room = Math.max(PANEL_ITEMS - rendered, Math.min(ks.length, 3));  // every group shows a few
+    var rest = ks.slice(room);
+    ks.forEach(function (k) { listed.push(k); });
+    ks.slice(0, room).forEach(function (k) { ul.appendChild(statementItem(k)); });
+    rendered += Math.min(room, ks.length);
+    if (rest.length) {
+      var more = el("li");
+      more.appendChild(button("Show " + plural(rest.length, "more statement"), "ckg-link ckg-more", function () {
+        more.remove();
+        rest.forEach(function (k) { ul.appendChild(statementItem(k)); });
+      }));
+      ul.appendChild(more);
+    }
     return ul;
   }
   function activeOf(i, test) { return byActor[i].filter(function (k) { return active[k] && (!test || test(D.statements[k])); }); }
@@ -305,7 +317,7 @@
   }
   function open(what, render) {
     var fresh = details.hidden || JSON.stringify(what) !== JSON.stringify(shown);
-    shown = what; listed = [];
+    shown = what; listed = []; rendered = 0;
     detailsBody.replaceChildren();
     var note = windowNote();
     if (note) detailsBody.appendChild(el("p", "ckg-small", note));
