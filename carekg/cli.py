@@ -179,11 +179,12 @@ def evaluate(graph: Path, gold_dir: Path, per_document: bool, against_decisions:
 @click.option("--proposal", "proposals", multiple=True, help="Only this proposal id (repeatable).")
 @click.option("--organisation-type", "organisation_types", multiple=True,
               help="Only organisations of this type: charity, government, review, … (repeatable).")
-@click.option("--since", help="Only documents published in or after this date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Only documents published in or before this date.")
+@click.option("--since", help="Only documents published in or after this date (YYYY, YYYY-MM or YYYY-MM-DD); "
+              "see 'Dates' below.")
+@click.option("--until", help="Only documents published in or before this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--min-weight", default=0.0, show_default=True, type=click.FloatRange(min=0), help="Drop links lighter than this.")
 @click.option("--duplicates", default="document", show_default=True, type=click.Choice(["document", "include"]),
-              help="Count a repeated statement once per document, or every time.")
+              help="Count a repeated statement once per document (the first in the text), or every time.")
 @click.option("--keep-persons", is_flag=True, help="Keep persons apart instead of folding them into their organisation.")
 @click.option("--merge-renamed", is_flag=True, help="Count a renamed organisation's statements for its successor.")
 @click.option("--dna-conflict", is_flag=True, help="Divergence/subtract without carekg's contradicting-proposal links (DNA's conflict).")
@@ -201,6 +202,17 @@ def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...],
     GraphML or GEXF for Gephi, or a CSV edge list. Weights follow the
     Discourse Network Analyzer; coalitions are found on the agreement network.
 
+    Duplicates: with --duplicates document, one-mode networks count one
+    statement per document, organisation, proposal and stance; the affiliation
+    network, as DNA's two-mode export, one per document, organisation and
+    proposal (the first in the text, whatever its stance).
+
+    Dates: a document counts when its publication date falls inside
+    --since/--until; one dated only by month or year counts when that month or
+    year overlaps the window (so --since 2021-06 keeps a document dated 2021;
+    DNA would date it 2021-01-01 and leave it out). Undated documents are left
+    out whenever --since or --until is given, and the command says how many.
+
     \b
     Example:
       carekg network build/graph.ttl --kind divergence --since 2021 -o divergence.html
@@ -215,11 +227,17 @@ def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...],
         since=since, until=until, fold_persons=not keep_persons, merge_renamed=merge_renamed,
         max_nodes=max_nodes, max_edges=max_edges, **({"contradictions": False} if dna_conflict else {}),
     )
-    plural = "" if report.coalitions == 1 else "s"
-    line = f"Wrote the {report.kind} network ({report.nodes:,} nodes, {report.edges:,} links, {report.coalitions} coalition{plural}"
+    line = (f"Wrote the {report.kind} network ({_count(report.nodes, 'node')}, {_count(report.edges, 'link')}, "
+            f"{_count(report.coalitions, 'coalition')}")
     if report.polarisation is not None:
         line += f", polarisation {report.polarisation:.2f}"
     click.echo(f"{line}) to {report.path}")
+    if report.undated_dropped is not None:
+        click.echo(f"Left out {_count(report.undated_dropped, 'undated document')}: --since/--until keep dated documents only.")
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number:,} {thing}{'' if number == 1 else 's'}"
 
 
 # --- workbench (queries) ------------------------------------------------------------

@@ -36,6 +36,7 @@ class NetworkReport:
     edges: int
     coalitions: int
     polarisation: float | None
+    undated_dropped: int | None = None  # undated documents left out by since/until (None: no bound given)
 
 
 def _scalar(value: Any) -> Any:
@@ -170,12 +171,14 @@ def write_network(source: Any, kind: str, output: Path | str, *, max_nodes: int 
         raise NetworkError(f"unsupported output format '{output.suffix or '(none)'}': use {', '.join(FORMATS)}")
     if isinstance(source, (str, Path)):
         source = open_store(source)
-    table = read_statements(source)
+    table = read_statements(source, passages=output.suffix.lower() == ".html")
     graph = network(table, kind, **options)
     selection = {k: v for k, v in options.items() if k not in ("normalization", "min_weight", "contradictions")}
     # Coalitions always come from agreement (same selection, unnormalised), whichever network is written.
     annotate(graph, graph if kind == "agreement" else agreement(table, **selection))
     view_options = {k: v for k, v in (("max_nodes", max_nodes), ("max_edges", max_edges)) if v is not None}
     write_atomic(output, network_bytes(graph, output.suffix, **view_options))
+    bounded = bool(options.get("since") or options.get("until"))
     return NetworkReport(output, kind, graph.number_of_nodes(), graph.number_of_edges(),
-                         len(graph.graph.get("coalitions", ())), graph.graph.get("polarisation"))
+                         len(graph.graph.get("coalitions", ())), graph.graph.get("polarisation"),
+                         graph.graph.get("undated_dropped", 0) if bounded else None)

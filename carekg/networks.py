@@ -42,12 +42,13 @@ from scipy import sparse
 
 from .errors import NetworkError
 from .namespace import ST
+from .passages import context
 from .sparql import Source, query_text, select
 
 __all__ = [
     "KINDS", "ONE_MODE_NORMALIZATIONS", "TWO_MODE_NORMALIZATIONS", "DUPLICATES", "ORGANISATION_TYPES",
     "StatementRecord", "ActorInfo", "ProposalInfo", "StatementTable",
-    "read_statements", "select_statements", "affiliation", "agreement", "divergence", "subtract", "network",
+    "read_statements", "select_statements", "publication_period", "affiliation", "agreement", "divergence", "subtract", "network",
 ]
 
 KINDS = ("affiliation", "agreement", "divergence", "subtract")
@@ -79,12 +80,17 @@ class StatementRecord:
     title: str = ""
     issued: str = ""  # "2021", "2021-08", "2021-08-17" or "" when unknown
     statement: str = ""  # the statement's IRI, when read from a graph (its statement_id is the part after st:)
+    publisher: str = ""  # the document's publisher, when read with passages
+    before: str = ""  # the sentence before the quote, when read with passages
+    after: str = ""  # the sentence after the quote, when read with passages
 
     def evidence(self, proposal_label: str = "") -> dict[str, Any]:
         """The statement as an evidence item of an edge or a position."""
         return {"proposal": self.proposal, "proposal_label": proposal_label or self.proposal, "stance": self.stance,
                 "quote": self.quote, "document": self.document, "title": self.title, "issued": self.issued,
-                "start": self.start, "end": self.end, "statement_id": self.statement.removeprefix(str(ST))}
+                "start": self.start, "end": self.end, "statement": self.statement,
+                "statement_id": self.statement.removeprefix(str(ST)), "publisher": self.publisher,
+                "before": self.before, "after": self.after}
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,7 @@ class StatementTable:
     contradictions: frozenset[tuple[str, str]] = frozenset()  # (p, q) with p < q
     merged: dict[str, tuple[str, ...]] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)  # the selection that made this table
+    undated_dropped: int = 0  # undated documents left out because since/until was given
 
     @classmethod
     def from_records(
@@ -154,20 +161,30 @@ def _pairs(pairs: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
     return frozenset((min(p, q), max(p, q)) for p, q in pairs if p != q)
 
 
-def read_statements(source: TableSource) -> StatementTable:
-    """Read every stance statement of a graph (rdflib or pyoxigraph) into a table."""
+def read_statements(source: TableSource, *, passages: bool = False) -> StatementTable:
+    """Read every stance statement of a graph (rdflib or pyoxigraph) into a table.
+
+    With ``passages``, each record also gets its document's publisher and the
+    sentences before and after its quote (:func:`carekg.passages.context`), as
+    the HTML view shows them; this reads every document's text, so it is off
+    unless asked for.
+    """
     if isinstance(source, StatementTable):
         return source
     _, rows = select(source, query_text("network-statements"))
-    records = [
-        StatementRecord(
-            actor=str(r["actor_id"]), proposal=str(r["proposal_id"]), stance=str(r["stance"]),
-            document=str(r["document"]), quote=str(r.get("quote") or ""), start=int(r.get("start") or 0),
-            end=int(r.get("end") or 0), title=str(r.get("title") or ""), issued=str(r.get("issued") or ""),
-            statement=str(r["statement"]),
-        )
-        for r in rows if r["stance"] in ("support", "oppose")
-    ]
+    documents = _documents(source) if passages else {}
+    records = []
+    for r in rows:
+        if r["stance"] not in ("support", "oppose"):
+            continue
+        document, start, end = str(r["document"]), int(r.get("start") or 0), int(r.get("end") or 0)
+        publisher, text = documents.get(document, ("", ""))
+        before, after = context(text, start, end) if text and end > start else ("", "")
+        records.append(StatementRecord(
+            actor=str(r["actor_id"]), proposal=str(r["proposal_id"]), stance=str(r["stance"]), document=document,
+            quote=str(r.get("quote") or ""), start=start, end=end, title=str(r.get("title") or ""),
+            issued=str(r.get("issued") or ""), statement=str(r["statement"]), publisher=publisher, before=before, after=after,
+        ))
     _, agent_rows = select(source, query_text("network-agents"))
     actors = {
         str(r["agent_id"]): ActorInfo(
@@ -185,6 +202,15 @@ def read_statements(source: TableSource) -> StatementTable:
                                        contradictions=[(str(r["proposal_id"]), str(r["other_id"])) for r in pairs])
 
 
+def _documents(source: Source) -> dict[str, tuple[str, str]]:
+    """Each document's publisher name and text."""
+    _, rows = select(source, query_text("network-documents"))
+    documents: dict[str, tuple[str, str]] = {}
+    for row in rows:  # ordered by document then publisher: the first publisher name wins
+        documents.setdefault(str(row["document"]), (str(row["publisher"] or ""), str(row["text"] or "")))
+    return documents
+
+
 # --- selecting ------------------------------------------------------------------------
 
 def _period(value: str, what: str) -> tuple[str, str]:
@@ -200,6 +226,17 @@ def _period(value: str, what: str) -> tuple[str, str]:
     if month:
         return f"{year}-{month}-01", f"{year}-{month}-31"
     return f"{year}-01-01", f"{year}-12-31"
+
+
+def publication_period(issued: str) -> tuple[str, str]:
+    """The first and last day a publication date stands for (``("", "")`` when undated).
+
+    >>> publication_period("2021-08")
+    ('2021-08-01', '2021-08-31')
+    >>> publication_period("")
+    ('', '')
+    """
+    return _period(issued, "issued") if issued else ("", "")
 
 
 def _resolve(actor_id: str, table: StatementTable, fold_persons: bool, merge_renamed: bool) -> str:
@@ -239,6 +276,7 @@ def select_statements(
     fold_persons: bool = True,
     merge_renamed: bool = False,
     duplicates: str = "document",
+    two_mode: bool = False,
 ) -> StatementTable:
     """The statements a network counts, after folding, merging, filtering and de-duplication.
 
@@ -246,10 +284,27 @@ def select_statements(
     unless ``fold_persons`` is false; with ``merge_renamed`` an organisation's
     statements count for its successor (``ckg:succeededBy``, followed to the
     end of a chain). Statements of the unknown author are dropped, as DNA drops
-    statements without an actor. A document is inside ``since``/``until`` when
-    its publication period (year, month or day) overlaps the range; undated
-    documents are left out when a range is given. ``duplicates="document"``
-    keeps one statement per document, actor, proposal and stance.
+    statements without an actor.
+
+    Dates: a document is inside ``since``/``until`` when its publication period
+    overlaps the range, so a document dated only "2021-08" or "2021" counts for
+    any window that touches that month or year (DNA would date it to its first
+    day). Undated documents are left out whenever a bound is given; how many is
+    ``undated_dropped`` of the result.
+
+    ``duplicates="document"`` keeps, within one document, the first statement
+    in text order of each actor, proposal and stance; with ``two_mode`` (the
+    affiliation network) of each actor and proposal whatever the stance, as
+    DNA's exporter does for two-mode networks.
+
+    >>> table = StatementTable.from_records([
+    ...     {"actor": "a", "proposal": "p", "stance": "oppose", "document": "d", "start": 40},
+    ...     {"actor": "a", "proposal": "p", "stance": "support", "document": "d", "start": 10},
+    ... ])
+    >>> [r.stance for r in select_statements(table).records]
+    ['oppose', 'support']
+    >>> [r.stance for r in select_statements(table, two_mode=True).records]
+    ['support']
     """
     table = read_statements(source)
     if duplicates not in DUPLICATES:
@@ -262,9 +317,8 @@ def select_statements(
     if low and high and low > high:
         raise NetworkError(f"since '{since}' is after until '{until}'")
 
-    kept: list[StatementRecord] = []
-    merged: dict[str, set[str]] = defaultdict(set)
-    seen: set[tuple[str, str, str, str]] = set()
+    candidates: list[tuple[StatementRecord, str]] = []  # (record, the actor it counts for)
+    undated: set[str] = set()
     for record in table.records:
         if record.actor == UNKNOWN_AUTHOR or not record.proposal:
             continue
@@ -277,22 +331,38 @@ def select_statements(
             continue
         if low or high:
             if not record.issued:
+                undated.add(record.document)
                 continue
             first, last = _period(record.issued, "issued")
             if (low and last < low) or (high and first > high):
                 continue
-        key = (record.document, actor, record.proposal, record.stance)
-        if duplicates == "document" and key in seen:
-            continue
-        seen.add(key)
+        candidates.append((record, actor))
+    if duplicates == "document":
+        candidates = _first_in_text_order(candidates, two_mode)
+
+    kept: list[StatementRecord] = []
+    merged: dict[str, set[str]] = defaultdict(set)
+    for record, actor in candidates:
         if actor != record.actor:
             merged[actor].add(record.actor)
         kept.append(replace(record, actor=actor) if actor != record.actor else record)
     options = {"themes": sorted(theme_set or ()), "proposals": sorted(proposal_set or ()), "since": since or "",
                "until": until or "", "organisation_types": sorted(type_set or ()), "fold_persons": fold_persons,
-               "merge_renamed": merge_renamed, "duplicates": duplicates}
+               "merge_renamed": merge_renamed, "duplicates": duplicates, "two_mode": two_mode}
     return StatementTable(kept, table.actors, table.proposals, table.contradictions,
-                          {a: tuple(sorted(ids)) for a, ids in merged.items()}, options)
+                          {a: tuple(sorted(ids)) for a, ids in merged.items()}, options, len(undated))
+
+
+def _first_in_text_order(candidates: list[tuple[StatementRecord, str]], two_mode: bool) -> list[tuple[StatementRecord, str]]:
+    """One statement per document, actor, proposal (and stance, unless two-mode): the first in the text."""
+    first: dict[tuple[str, ...], int] = {}
+    for index, (record, actor) in enumerate(candidates):
+        key = (record.document, actor, record.proposal) if two_mode else (record.document, actor, record.proposal, record.stance)
+        best = first.get(key)
+        if best is None or (record.start, record.end) < (candidates[best][0].start, candidates[best][0].end):
+            first[key] = index
+    keep = set(first.values())
+    return [candidate for index, candidate in enumerate(candidates) if index in keep]
 
 
 # --- counting -------------------------------------------------------------------------
@@ -372,9 +442,9 @@ def _normalised(values: np.ndarray, denominators: np.ndarray, normalization: str
 
 # --- building graphs ------------------------------------------------------------------
 
-def _empty_graph(table: StatementTable, kind: str, normalization: str, **extra: Any) -> nx.Graph:
-    return nx.Graph(kind=kind, normalization=normalization, statements=len(table.records),
-                    filters=dict(table.options), **extra)
+def _empty_graph(table: StatementTable, kind: str, normalization: str, min_weight: float, **extra: Any) -> nx.Graph:
+    return nx.Graph(kind=kind, normalization=normalization, min_weight=min_weight, statements=len(table.records),
+                    filters=dict(table.options), undated_dropped=table.undated_dropped, **extra)
 
 
 def _add_actor_nodes(graph: nx.Graph, table: StatementTable, counts: _Counts, **extra: Any) -> None:
@@ -416,6 +486,9 @@ def affiliation(source: TableSource, *, normalization: str = "none", min_weight:
     the organisation's total (``activity``) or the proposal's (``prominence``);
     ``support``/``oppose`` count each side and ``stance`` is ``support``,
     ``oppose`` or ``mixed``. ``selection`` takes :func:`select_statements`' options.
+    As in DNA's two-mode export, ``duplicates="document"`` counts one statement
+    per document, organisation and proposal (the first in the text), whatever
+    its stance.
 
     Examples
     --------
@@ -429,9 +502,9 @@ def affiliation(source: TableSource, *, normalization: str = "none", min_weight:
     (0.5, 'oppose')
     """
     _check("affiliation", normalization)
-    table = select_statements(source, **selection)
+    table = select_statements(source, two_mode=True, **selection)
     counts = _counts(table)
-    graph = _empty_graph(table, "affiliation", normalization)
+    graph = _empty_graph(table, "affiliation", normalization, min_weight)
     _add_actor_nodes(graph, table, counts, bipartite=0)
     column_totals = np.asarray((counts.support + counts.oppose).sum(axis=0)).ravel()
     for j, proposal in enumerate(counts.proposals):
@@ -461,7 +534,7 @@ def _one_mode(kind: str, source: TableSource, normalization: str, min_weight: fl
     _check(kind, normalization)
     table = select_statements(source, **selection)
     counts = _counts(table)
-    graph = _empty_graph(table, kind, normalization, contradictions=contradictions and kind != "agreement")
+    graph = _empty_graph(table, kind, normalization, min_weight, contradictions=contradictions and kind != "agreement")
     _add_actor_nodes(graph, table, counts)
     S, O = counts.support, counts.oppose
     congruence = (S @ S.T + O @ O.T).tocsr()

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.viewtools import browser  # noqa: F401  (the headless Chromium of the HTML view tests)
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 
