@@ -250,4 +250,5 @@ def test_statement_ids_are_in_query_results_and_the_views():
     supporters = run(source, "supporters", {"proposal": "raise-care-leaving-age"})
     assert [row["statement_id"] for row in supporters.rows] == [RAISE, COUNCIL_RAISE]
     page = build_views(source)["agreement.html"].decode("utf-8")
-    assert f'"{COUNCIL_RAISE}"' in page and f'"{RAISE}"' in page  # each quote's statement, in the page's data
+    # each quote's statement, in the page's data (its IRI, whose last part is the statement_id)
+    assert f'/statement/{COUNCIL_RAISE}"' in page and f'/statement/{RAISE}"' in page
