@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from carekg.extract import lexicon
-from carekg.extract.actors import ORG_HEADS, ROLE_WORDS, SPEECH_VERBS, AgentIndex, Hit, clean_person_name, \
+from carekg.extract.actors import HONORIFICS, ORG_HEADS, ROLE_WORDS, SPEECH_VERBS, AgentIndex, Hit, \
+    clean_person_name, \
     hit_at, org_name_at, person_name_at, person_name_before
 from carekg.extract.sentences import Line, Sent
 from carekg.extract.text import fold_key, slugify
@@ -406,6 +407,7 @@ def person_hits(lines: list[Line], actors: Actors) -> None:
     ("Crocker was cooler about …") can be attributed to them."""
     if not actors.persons:
         return
+    starts = {key.split()[0] for key in actors.persons} | {key.split()[-1] for key in actors.persons} | HONORIFICS
     for line in lines:
         doc = line.doc
         if doc is None:
@@ -416,7 +418,8 @@ def person_hits(lines: list[Line], actors: Actors) -> None:
         k = 0
         added = False
         while k < len(texts):
-            if k in busy or not texts[k][:1].isupper():
+            # a name starts with a known first word, a known surname or a title
+            if k in busy or not texts[k][:1].isupper() or fold_key(texts[k]) not in starts:
                 k += 1
                 continue
             end = person_name_at(doc, k)

@@ -85,7 +85,7 @@ class ConceptMatcher:
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
         self.depth = {pid: self._depth(pid) for pid in knowledge.proposals}
-        self.by_stem: dict[str, list[LabelPattern]] = defaultdict(list)
+        patterns: list[LabelPattern] = []
         seen = set()
         for proposal in knowledge.proposals.values():
             for label in (proposal.label, *proposal.alt_labels):
@@ -94,16 +94,24 @@ class ConceptMatcher:
                 if not stems or (proposal.id, stems) in seen:
                     continue
                 seen.add((proposal.id, stems))
-                pattern = LabelPattern(proposal.id, label, stems, len(doc))
-                self.by_stem[stems[0]].append(pattern)
+                patterns.append(LabelPattern(proposal.id, label, stems, len(doc)))
                 # "support for care leavers up to 25" is also said as "a personal
                 # adviser for care leavers up to 25": a generic head word ("support",
                 # "help", "access to") may be left out when three specific words remain
                 specific = tuple(st for st in stems if st not in GENERIC_STEMS)
                 if len(specific) >= 3 and len(specific) < len(stems) and (proposal.id, specific) not in seen:
                     seen.add((proposal.id, specific))
-                    self.by_stem[specific[0]].append(LabelPattern(proposal.id, label, specific, len(doc)))
-        self.by_stem = dict(self.by_stem)  # plain dict: lookups must not insert
+                    patterns.append(LabelPattern(proposal.id, label, specific, len(doc)))
+        # each pattern is looked up by its rarest stem, so a sentence full of
+        # common words ("children", "care") tries few patterns
+        frequency: dict[str, int] = defaultdict(int)
+        for pattern in patterns:
+            for stem in set(pattern.stems):
+                frequency[stem] += 1
+        by_stem: dict[str, list[LabelPattern]] = defaultdict(list)
+        for pattern in patterns:
+            by_stem[min(pattern.stems, key=lambda st: (frequency[st], st))].append(pattern)
+        self.by_stem = dict(by_stem)  # plain dict: lookups must not insert
         self.stemsets = {id(p): p.stemset for ps in self.by_stem.values() for p in ps}
         self._definitions(knowledge)
         self._profiles(knowledge)

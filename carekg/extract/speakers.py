@@ -71,11 +71,12 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     agents: dict[str, Agent] = {}
     hits: dict[int, list[Hit]] = {}
     local: dict[str, str] = {}  # acronyms the text introduces
-    common = _lower_case_bigrams(lines)
+    common: list[set[tuple[str, str]]] = []  # the text's lower-case word pairs, read when first needed
     for line in lines:
         if line.doc is None:
             continue
-        reg = [h for h in index.registry_hits(line.doc, line.index, line.start) if not _common_word(line, h, common)]
+        reg = [h for h in index.registry_hits(line.doc, line.index, line.start)
+               if not _common_word(line, h, common, lines)]
         new = index.discovered_hits(line.doc, line.index, line.start, [], agents, line.lowers, local)
         # a longer discovered name wins over a registry word inside it
         # ("Local Government Association" is not the Government)
@@ -163,7 +164,7 @@ def _lower_case_bigrams(lines: list[Line]) -> set[tuple[str, str]]:
     return pairs
 
 
-def _common_word(line: Line, hit: Hit, common: set[tuple[str, str]]) -> bool:
+def _common_word(line: Line, hit: Hit, common: list[set[tuple[str, str]]], lines: list[Line]) -> bool:
     """A one-word name that is an ordinary word capitalised only because it
     opens a sentence ("Kinship care is …", "Frontline social workers …"):
     the same words stand in lower case elsewhere in the text."""
@@ -174,7 +175,11 @@ def _common_word(line: Line, hit: Hit, common: set[tuple[str, str]]) -> bool:
         return False
     opens = hit.start == 0 or any(s.span.start == hit.start for s in line.sents) \
         or all(not t[:1].isalnum() for t in line.texts[:hit.start])
-    return opens and (word.lower(), nxt) in common
+    if not opens:
+        return False
+    if not common:
+        common.append(_lower_case_bigrams(lines))
+    return (word.lower(), nxt) in common[0]
 
 
 def _short_references(lines: list[Line], actors: Actors) -> None:
@@ -551,56 +556,55 @@ def _subject_group(doc, hits: list[Hit], k: int) -> list[Hit]:
 def _reported(sent: Sent, actors: Actors, last_person: str | None) -> list[str]:
     """`X said (that) …`, `X today called on …`, `A and B call on …`,
     `according to X, …`, `…, he said, …`: the sentence is X's."""
-    doc = sent.line.doc
+    line = sent.line
+    doc, lowers = line.doc, line.lowers  # token arrays: hot loops must not build Token objects
     lo, hi = sent.span.start, sent.span.end
-    hits = [h for h in actors.hits.get(sent.line.index, []) if lo <= h.start < hi]
+    hits = [h for h in actors.hits.get(line.index, []) if lo <= h.start < hi]
     for k, hit in enumerate(hits):
-        lead = [t.lower_ for t in doc[lo:hit.start] if not t.is_punct]
+        lead = [w for w in lowers[lo:hit.start] if w[:1].isalnum()]
         if lead in (["according", "to"], ["according", "to", "the"]):
             return [hit.agent_id]
         if len(lead) > 6 or not all(w in _LEAD or w.endswith("-experienced") for w in lead):
             # a new clause: "…; X warned that …", "…, but X said …" (not a list "A, B and C")
             prev = hit.start - 1
-            while prev >= lo and doc[prev].lower_ in ("the", "a", "an"):
+            while prev >= lo and lowers[prev] in ("the", "a", "an"):
                 prev -= 1
-            opener = doc[prev].lower_ if prev >= lo else ""
-            intro = opener == "," and doc[lo].lower_ in _INTRO_WORDS and not any(
-                doc[j].text == "," for j in range(lo, prev))
+            opener = lowers[prev] if prev >= lo else ""
+            intro = opener == "," and lowers[lo] in _INTRO_WORDS and "," not in lowers[lo:prev]
             if not (opener in (";", ":") or intro
-                    or opener in _CLAUSE_OPENERS and prev > lo and doc[prev - 1].text == ","):
+                    or opener in _CLAUSE_OPENERS and prev > lo and lowers[prev - 1] == ","):
                 continue
         group = _subject_group(doc, hits, k)
         end = group[-1].end
         # "X's chief executive Y said": the person holds it
         if _verb_follows(doc, end, min(hi, end + 20)):
             return list(dict.fromkeys(h.agent_id for h in group))
-        if doc[end].lower_ in SPOKESPERSON if end < hi else False:
-            if _verb_follows(doc, end + 1, min(hi, end + 10)):
-                return [hit.agent_id]
+        if end < hi and lowers[end] in SPOKESPERSON and _verb_follows(doc, end + 1, min(hi, end + 10)):
+            return [hit.agent_id]
     # "A spokesperson for X said …", "He said …", "She told …"
     first = lo
-    while first < hi and (doc[first].lower_ in _LEAD or doc[first].is_punct):
+    while first < hi and (lowers[first] in _LEAD or not lowers[first][:1].isalnum()):
         first += 1
-    if first < hi and doc[first].lower_ in SPOKESPERSON:
+    if first < hi and lowers[first] in SPOKESPERSON:
         after = first + 1
-        if after < hi and doc[after].lower_ in ("for", "at", "from"):  # "a spokesperson for the X Trust said"
+        if after < hi and lowers[after] in ("for", "at", "from"):  # "a spokesperson for the X Trust said"
             named = next((h for h in hits if after < h.start <= after + 2), None)
             after = named.end if named is not None else after
         if _verb_follows(doc, after, min(hi, after + 12)):
-            org = _spokesperson_org(doc, actors, sent.line, first)
+            org = _spokesperson_org(doc, actors, line, first)
             if org:
                 return [org]
-    if first < hi and doc[first].lower_ in ("he", "she") and last_person and _verb_follows(doc, first + 1,
-                                                                                              min(hi, first + 5)):
+    if first < hi and lowers[first] in ("he", "she") and last_person and _verb_follows(doc, first + 1,
+                                                                                          min(hi, first + 5)):
         return [last_person]
     # "…, he said, …" / "…, X said." in the middle or at the end of the sentence
+    starts = {h.start: h for h in hits}
     for k in range(lo + 1, hi - 1):
-        if doc[k].text != "," or doc[k + 1].lower_ not in ("he", "she") and not any(
-                h.start == k + 1 for h in hits):
+        if lowers[k] != "," or lowers[k + 1] not in ("he", "she") and k + 1 not in starts:
             continue
-        who = next((h for h in hits if h.start == k + 1), None)
+        who = starts.get(k + 1)
         after = who.end if who is not None else k + 2
-        if after < hi and doc[after].lower_ in SPEECH_VERBS and (after + 1 >= hi or doc[after + 1].is_punct):
+        if after < hi and lowers[after] in SPEECH_VERBS and (after + 1 >= hi or not lowers[after + 1][:1].isalnum()):
             if who is not None:
                 return [who.agent_id]
             if last_person:
