@@ -2,12 +2,8 @@
 and reported speech.
 
 Every sentence gets the actors who hold what it says (possibly nobody):
-- the document's own voice: its author; the signatories of a joint text
-  ("Signed:" followed by their names, a letter's sign-offs, "a joint
-  statement from A, B and C"); nobody for news and round-ups, whose
-  publishers report positions without holding them (a publisher typed
-  ``media`` in the registry, or a text that reads as reportage: third
-  parties quoted and reported, no first person of its own);
+- the document's own voice (``voice.py``): its author, the signatories of a
+  joint text, or nobody for news and round-ups;
 - a line naming a speaker heads what follows: an organisation's name alone
   opens its section (up to the next such line), "Jane Doe, Chief Executive,
   X" above a quotation gives her the quotation (round-ups);
@@ -20,7 +16,8 @@ Every sentence gets the actors who hold what it says (possibly nobody):
   call on …`, `X remains unconvinced`, `according to X, …`, `…, he said,
   …`), and "The charity also wants …" / "It said …" continue it.
 Bodies named as the source of evidence ("a survey by X", "figures from X")
-are cited sources (``cited_hits``). Persons and authors: ``persons.py``.
+are cited sources (``cited_hits``). Persons and authors: ``persons.py``;
+names that point back ("the review", "its proposal"): ``references.py``.
 The words all this is read by (reporting verbs, sign-off lines, anaphoric
 nouns, …) are data in ``lexicon.yaml`` (section ``attribution``).
 """
@@ -33,11 +30,13 @@ from bisect import bisect_left, bisect_right
 from spacy.tokens import Doc
 
 from carekg.extract import lexicon
-from carekg.extract.actors import ORG_HEADS, RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit, hit_at
+from carekg.extract.actors import RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit
 from carekg.extract.persons import Actors, ensure_agent, find_persons, is_org, org_before, recover_author, \
     registry_agent
+from carekg.extract.references import common_word, mask_names, possessive_owners, short_references
 from carekg.extract.sentences import Line, Sent
 from carekg.extract.text import slugify
+from carekg.extract.voice import document_voice
 from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Document, Mention, Span
 
 __all__ = ["Actors", "cited_hits", "find_actors", "possessive_owners", "registry_agent", "resolve_publisher"]
@@ -45,10 +44,6 @@ __all__ = ["Actors", "cited_hits", "find_actors", "possessive_owners", "registry
 # "a joint statement from A, B and C": the bodies named after it speak as "we".
 _JOINT = re.compile(r"\bjoint (" + "|".join(lexicon.phrases("attribution.joint_texts")) + r")s? ("
                     + "|".join(lexicon.phrases("attribution.joint_links")) + r")\b", re.I)
-# A line that opens the list of those who sign a text ("Signed:", "Signatories",
-# "Yours sincerely,"): the names after it hold the text's asks.
-_SIGNED = re.compile(r"^\s*(" + "|".join(lexicon.phrases("attribution.signed_lines")) + r")\s*[:,.]?\s*$", re.I)
-_FIRST_PERSON = lexicon.words("attribution.first_person")
 SPOKESPERSON = lexicon.words("attribution.spokesperson")
 
 
@@ -76,7 +71,7 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
         if line.doc is None:
             continue
         reg = [h for h in index.registry_hits(line.doc, line.index, line.start)
-               if not _common_word(line, h, common, lines)]
+               if not common_word(line, h, common, lines)]
         new = index.discovered_hits(line.doc, line.index, line.start, [], agents, line.lowers, local)
         # a longer discovered name wins over a registry word inside it
         # ("Local Government Association" is not the Government)
@@ -94,220 +89,13 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     actors.author_id = author or UNKNOWN_AUTHOR_ID
     if actors.author_id == UNKNOWN_AUTHOR_ID:
         agents[UNKNOWN_AUTHOR_ID] = Agent(UNKNOWN_AUTHOR_ID, "unknown author", kind="unknown")
-    _short_references(lines, actors)
+    short_references(lines, actors)
     regions = _quote_regions(text)
-    actors.voice = _voice(lines, sents, actors, index, regions)
+    actors.voice = document_voice(lines, sents, actors, index, regions)
     _assign_speakers(lines, actors, text, regions)
     _roles(lines, actors, text)
     mask_names(lines, actors)
     return actors
-
-
-def possessive_owners(sent: Sent, actors: Actors) -> list[tuple[int, int, str]]:
-    """"Its proposal of X", "their plan to": the possessive points to the
-    body last named by name (this line first, then the lines before)."""
-    lowers = sent.line.lowers
-    out = []
-    for k in range(sent.span.start, sent.span.end - 1):
-        if lowers[k] in ("its", "their") and lowers[k + 1] in _OWNED:
-            owner = org_before(sent.line, actors, k)
-            if owner is not None:
-                out.append((k, k + 1, owner))
-    return out
-
-
-# What a body proposes or decides, as nouns: "its proposal", "their plan".
-_OWNED = lexicon.words("attribution.owned_nouns")
-
-
-# Nouns that describe what kind of body an organisation is: "the children's
-# rights charity X", "X, the charity for children in care,".
-_KIND_NOUNS = lexicon.words("attribution.kind_nouns")
-
-
-def mask_names(lines: list[Line], actors: Actors) -> None:
-    """Mark the names of bodies and persons, and the phrases describing what
-    a body is, for proposal matching: a charity named after its cause
-    ("Kinship", "Care Leavers' Association") or described by it ("the
-    children's rights charity") states no position on that cause."""
-    for line in lines:
-        hits = actors.hits.get(line.index)
-        if line.doc is None or not hits:
-            continue
-        masked: set[int] = set()
-        texts = line.lowers
-        for hit in hits:
-            masked.update(range(hit.start, hit.end))
-            # "the children's rights charity X": back from the name to "the/a"
-            k = hit.start - 1
-            if k >= 0 and texts[k] in _KIND_NOUNS:
-                while k >= 0 and texts[k] not in ("the", "a", "an", ",", ".", ":", ";") and hit.start - k <= 6:
-                    masked.add(k)
-                    k -= 1
-            # "X, the charity for children in care and care leavers, said"
-            k = hit.end
-            if k + 2 < len(texts) and texts[k] == "," and texts[k + 1] in ("the", "a", "an"):
-                close = next((j for j in range(k + 2, min(len(texts), k + 16)) if texts[j] == ","), None)
-                if close is not None and _KIND_NOUNS.intersection(texts[k + 2:close]):
-                    masked.update(range(k + 1, close))
-        line.masked = frozenset(masked)
-
-
-def _lower_case_bigrams(lines: list[Line]) -> set[tuple[str, str]]:
-    """Word pairs the text writes in lower case ("kinship care")."""
-    pairs = set()
-    for line in lines:
-        texts = line.texts
-        for k in range(len(texts) - 1):
-            if texts[k][:1].islower() and texts[k + 1][:1].islower():
-                pairs.add((texts[k], texts[k + 1]))
-    return pairs
-
-
-def _common_word(line: Line, hit: Hit, common: list[set[tuple[str, str]]], lines: list[Line]) -> bool:
-    """A one-word name that is an ordinary word capitalised only because it
-    opens a sentence ("Kinship care is …", "Frontline social workers …"):
-    the same words stand in lower case elsewhere in the text."""
-    if hit.end - hit.start != 1 or hit.end >= len(line.texts):
-        return False
-    word, nxt = line.texts[hit.start], line.texts[hit.end]
-    if word.isupper() or not nxt[:1].islower():
-        return False
-    opens = hit.start == 0 or any(s.span.start == hit.start for s in line.sents) \
-        or all(not t[:1].isalnum() for t in line.texts[:hit.start])
-    if not opens:
-        return False
-    if not common:
-        common.append(_lower_case_bigrams(lines))
-    return (word.lower(), nxt) in common[0]
-
-
-def _short_references(lines: list[Line], actors: Actors) -> None:
-    """"The Forum", "the Trust": once a text has named an organisation, English
-    refers back to it by "the" + its capitalised head noun. Counted as a
-    mention of that organisation when exactly one named organisation (the
-    author included) has that head."""
-    owners: dict[str, set[str]] = {}
-    first_named: dict[str, int] = {}  # agent -> first line naming it
-    names: dict[str, set[str]] = {}  # agent -> the names the text calls it by
-    for line_index in sorted(actors.hits):
-        line = lines[line_index]
-        for h in actors.hits[line_index]:
-            first_named.setdefault(h.agent_id, line_index)
-            if line.doc is not None:
-                names.setdefault(h.agent_id, set()).add(line.doc[h.start:h.end].text)
-    first_named.setdefault(actors.author_id, -1)
-    for agent_id in first_named:
-        agent = actors.agents.get(agent_id)
-        if agent is None or agent.kind != "organisation":
-            continue
-        for name in {agent.label} | names.get(agent_id, set()):
-            head = _head_noun(name) if " " in name else None
-            if head is not None:
-                owners.setdefault(head, set()).add(agent_id)
-    heads = {head: next(iter(ids)) for head, ids in owners.items() if len(ids) == 1}
-    if not heads:
-        return
-    for line in lines:
-        if line.doc is None:
-            continue
-        line_hits = actors.hits.setdefault(line.index, [])
-        busy = {i for h in line_hits for i in range(h.start, h.end)}
-        doc, texts, lowers = line.doc, line.texts, line.lowers
-        for i in range(len(lowers) - 1):
-            head = lowers[i + 1]
-            if lowers[i] != "the" or head not in heads or i in busy or i + 1 in busy:
-                continue
-            owner = heads[head]
-            # lower case ("the review") only points back once the body has been named
-            if not texts[i + 1][:1].isupper() and first_named[owner] > line.index:
-                continue
-            nxt = texts[i + 2] if i + 2 < len(texts) else None
-            if nxt is not None and (nxt[:1].isupper() and nxt.isalpha() or nxt.lower() in ("of", "for")):
-                continue  # "the Forum Committee", "the review of X": a longer name, not a reference back
-            line_hits.append(hit_at(owner, doc, i, i + 2, line.index, line.start))
-        line_hits.sort(key=lambda h: h.start)
-
-
-def _head_noun(label: str) -> str | None:
-    """The head noun of an organisation's name, lower case: its last word,
-    or the last word before "of/for" ("Independent Review of X" -> review)."""
-    words = label.split()
-    tail = False
-    for k, word in enumerate(words):
-        if word.lower() in ("of", "for") and k > 0:
-            words, tail = words[:k], True
-            break
-    head = words[-1].lower()
-    # one word alone names no body ("Department" is only a head when "for Education" follows)
-    return head if (head in ORG_HEADS or head in _REFERENCE_HEADS) and (len(words) > 1 or tail) else None
-
-
-# Heads by which a named review or inquiry is referred back to ("the review
-# recommends"), which are not enough to make an unknown phrase a body's name.
-_REFERENCE_HEADS = lexicon.words("attribution.reference_heads")
-
-
-# -- the document's own voice -----------------------------------------------------------
-def _signatories(lines: list[Line], actors: Actors) -> list[str]:
-    """Those who sign the text: the speaker lines after a "Signed:" or
-    "Yours sincerely," line (an organisation, or a person; a person signing
-    for an organisation leaves the position with it)."""
-    signers: list[str] = []
-    for line in lines:
-        if line.doc is None or not _SIGNED.match(line.text):
-            continue
-        for after in lines[line.index + 1:]:
-            if after.doc is None:
-                continue
-            named = actors.speaker_lines.get(after.index)
-            if named is None:
-                if signers:
-                    break
-                continue
-            for agent_id in named:
-                agent = actors.agents.get(agent_id)
-                signers.append(agent.member_of if agent is not None and agent.member_of else agent_id)
-    return list(dict.fromkeys(signers))
-
-
-def _reads_as_reportage(sents: list[Sent], actors: Actors, regions: list[tuple[int, int]]) -> bool:
-    """A text that quotes or reports others and never speaks in the first
-    person outside quotations is reportage: its author holds no position."""
-    starts = [r[0] for r in regions]
-    for sent in sents:
-        line = sent.line
-        for k in range(sent.span.start, sent.span.end):
-            if line.lowers[k] not in _FIRST_PERSON:
-                continue
-            at = line.start + line.idx[k]
-            r = bisect_right(starts, at) - 1
-            if not (r >= 0 and regions[r][0] <= at < regions[r][1]):
-                return False
-    others = {h.agent_id for hits in actors.hits.values() for h in hits if h.agent_id != actors.author_id}
-    return len(others) >= 2
-
-
-def _voice(lines: list[Line], sents: list[Sent], actors: Actors, index: AgentIndex,
-           regions: list[tuple[int, int]]) -> list[str]:
-    signers = _signatories(lines, actors)
-    if signers:
-        for agent_id in signers:
-            if agent_id != actors.author_id:
-                actors.mentions.append(Mention(agent_id, "author"))
-        return signers
-    author = actors.author_id
-    if author == UNKNOWN_AUTHOR_ID:
-        return []
-    registered = index.knowledge.agents.get(author)
-    if registered is not None:
-        return [] if registered.type == "media" else [author]
-    author_agent = actors.agents.get(author)
-    if author_agent is not None and author_agent.kind == "person":
-        return [author_agent.member_of or author]
-    if _reads_as_reportage(sents, actors, regions):
-        return []
-    return [author]
 
 
 # -- speakers ----------------------------------------------------------------------
