@@ -331,12 +331,11 @@ def _store_from_ntriples(*parts: bytes | Path):
     """An in-memory pyoxigraph store of N-Triples given as bytes or files (the exports and views query it)."""
     import pyoxigraph as ox
 
+    from .rdfio import load_store
+
     store = ox.Store()
     for part in parts:
-        if isinstance(part, Path):
-            store.bulk_load(path=str(part), format=ox.RdfFormat.N_TRIPLES)
-        else:
-            store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES)
+        load_store(part, "nt", store)  # a document's text may be a literal over pyoxigraph's 16 MiB token limit
     return store
 
 
@@ -390,10 +389,11 @@ class _Validation:
 def _count_violations(ntriples: str) -> int:
     from rdflib import Graph
 
+    from .graph import rdflib_triples
     from .validate import validate_graph
 
     graph = Graph()
-    graph.parse(data=ntriples, format="nt")
+    graph.addN((*triple, graph) for triple in rdflib_triples(ntriples.encode("utf-8")))
     return len(validate_graph(graph))
 
 

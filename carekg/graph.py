@@ -293,10 +293,19 @@ def extraction_triples(extraction: Extraction, knowledge: Knowledge) -> Iterator
 
 
 def _rdflib_triples(lines: Iterable[str]) -> Iterator[Triple]:
-    import pyoxigraph as ox
+    yield from rdflib_triples("".join(lines).encode("utf-8"))
 
-    for triple in ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
-        yield _rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)
+
+def rdflib_triples(source: bytes | Path, format: str = "nt") -> Iterator[Triple]:
+    """The triples of N-Triples or Turtle (text or a file) as rdflib terms, literals of any size.
+
+    Parsed by pyoxigraph through :mod:`carekg.rdfio`: rdflib's own N-Triples
+    parser takes time quadratic in the length of a literal (a document's text).
+    """
+    from .rdfio import parse
+
+    for quad in parse(source, format):
+        yield _rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)
 
 
 def _rdflib_term(term) -> Node:
@@ -442,11 +451,9 @@ def serialise_turtle(ntriples: list[str] | bytes | list[bytes | Path]) -> bytes:
         parts = ["".join(ntriples).encode("utf-8")]  # type: ignore[arg-type]
     else:
         parts = list(ntriples)  # type: ignore[arg-type]
-    triples = itertools.chain.from_iterable(
-        ox.parse(path=str(part), format=ox.RdfFormat.N_TRIPLES) if isinstance(part, Path)
-        else ox.parse(part, format=ox.RdfFormat.N_TRIPLES)
-        for part in parts
-    )
+    from .rdfio import parse
+
+    triples = itertools.chain.from_iterable(parse(part, "nt") for part in parts)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
@@ -460,15 +467,23 @@ def write_graph(triples: Iterable[Triple], path: Path) -> int:
 
 
 def load_graph(path: Path | str) -> Graph:
-    """Read a graph file into rdflib (format from the extension; Turtle by default)."""
+    """Read a graph file into rdflib (format from the extension; Turtle by default).
+
+    N-Triples and Turtle are parsed by pyoxigraph (literals of any size, and
+    faster than rdflib's parsers); other formats by rdflib.
+    """
     path = Path(path)
     if not path.is_file():
         raise GraphError(f"graph file '{path}' does not exist")
     formats = {".nt": "nt", ".ttl": "turtle", ".rdf": "xml", ".xml": "xml", ".jsonld": "json-ld", ".n3": "n3"}
+    format = formats.get(path.suffix.lower(), "turtle")
     graph = Graph()
     try:
-        graph.parse(path, format=formats.get(path.suffix.lower(), "turtle"))
-    except Exception as exc:  # rdflib raises many parser-specific types
+        if format in ("nt", "turtle"):
+            graph.addN((*triple, graph) for triple in rdflib_triples(path, "nt" if format == "nt" else "ttl"))
+        else:
+            graph.parse(path, format=format)
+    except Exception as exc:  # rdflib and pyoxigraph raise many parser-specific types
         raise GraphError(f"cannot parse graph file '{path}': {exc}") from exc
     from .namespace import bind_prefixes
 

@@ -42,10 +42,11 @@ def open_store(path: Path | str) -> "ox.Store":
     path = Path(path)
     if not path.is_file():
         raise GraphError(f"graph file '{path}' does not exist")
-    formats = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE, ".nq": ox.RdfFormat.N_QUADS}
-    store = ox.Store()
+    from .rdfio import load_store
+
+    formats = {".nt": "nt", ".ttl": "ttl", ".nq": "nq"}
     try:
-        store.bulk_load(path=str(path), format=formats.get(path.suffix.lower(), ox.RdfFormat.TURTLE))
+        store = load_store(path, formats.get(path.suffix.lower(), "ttl"))  # literals of any size
     except (SyntaxError, ValueError, OSError) as exc:
         raise GraphError(f"cannot parse graph file '{path}': {exc}") from exc
     return store
