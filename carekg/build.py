@@ -13,6 +13,7 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -26,13 +27,15 @@ from typing import Callable, Iterator
 
 from . import __version__
 from .corpus import DEFAULT_MAX_BYTES, FileOutcome, read_corpus
-from .errors import CareKGError
+from .errors import CareKGError, OutputError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
-from .graph import extraction_lines, ontology_triples, run_triples, serialise_turtle, slug, stage_file, to_ntriples_lines
+from .buildcheck import Candidate, Validation
+from .graph import document_slug, extraction_lines, ontology_triples, run_triples, serialise_turtle, stage_file, to_ntriples_lines
 from .knowledge import load_knowledge
 from .render import build_views
 from .model import Document
 from .namespace import CL, DOC, ST
+from .stopping import deferred_signals, stop_on_signals, terminate_workers
 
 __all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs"]
 
@@ -91,6 +94,8 @@ class BuildSummary:
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     validation: str = "not run"
+    violations: int | None = None  # SHACL violations found by the build's check (None: not run)
+    validation_scope: dict | None = None  # what the check covered (the whole graph or a sample)
     files: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -100,6 +105,15 @@ class BuildSummary:
     @property
     def failed(self) -> bool:
         return any(o.status == "failed" for o in self.outcomes)
+
+    def failure(self) -> str | None:
+        """Why the build should exit non-zero (failed files, an invalid graph), or None."""
+        reasons = []
+        if self.failed:
+            reasons.append("some files failed (listed above; see build-report.json)")
+        if self.violations:
+            reasons.append(f"the graph has {self.violations} SHACL violation(s) (run carekg validate {self.out / 'graph.ttl'})")
+        return "; ".join(reasons) + "; --keep-going to accept" if reasons else None
 
     def problem_lines(self) -> list[str]:
         """One line per problem, naming the file: ``failed: empty.txt: empty file``."""
@@ -113,16 +127,20 @@ class BuildSummary:
 
 
 def extract_to_lines(document: Document) -> DocumentResult:
-    """Extract one document and return its triples as N-Triples (runs in workers)."""
-    from .extract import extract_document
+    """Extract one document and return its triples as N-Triples (runs in workers).
+
+    A long document is extracted in sections (:mod:`carekg.sections`), so its
+    cost stays linear in its length.
+    """
+    from .sections import extract_in_sections
 
     knowledge = load_knowledge()
     try:
-        extraction = extract_document(document, knowledge)
+        extraction = extract_in_sections(document, knowledge)
         lines = extraction_lines(extraction, knowledge)
     except Exception as exc:  # one bad document must not sink the corpus; reported per file
         return DocumentResult(document.file, error=f"extraction failed ({type(exc).__name__}: {exc})")
-    own_subjects = tuple(f"<{base}{slug(document.file)}{end}" for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
+    own_subjects = tuple(f"<{base}{document_slug(document.file)}{end}" for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
     own = [line for line in lines if line.startswith(own_subjects)]
     shared = tuple(line.encode("utf-8") for line in lines if not line.startswith(own_subjects))
     return DocumentResult(
@@ -151,15 +169,20 @@ def _extract_all(documents: list[Document], jobs: int, progress: Progress | None
         progress(1, total)
     # Chunks amortise pickling; small enough that the progress bar still moves.
     chunksize = max(1, min(64, total // (jobs * 8)))
+    pool = ProcessPoolExecutor(max_workers=jobs)
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(extract_to_lines, documents[1:], chunksize=chunksize)
-            for index, result in enumerate(results, start=2):
-                yield result
-                if progress:
-                    progress(index, total)
+        results = pool.map(extract_to_lines, documents[1:], chunksize=chunksize)
+        for index, result in enumerate(results, start=2):
+            yield result
+            if progress:
+                progress(index, total)
     except BrokenProcessPool as exc:
         raise CareKGError(f"a worker process died during extraction (out of memory?); try fewer --jobs ({exc})") from exc
+    except BaseException:  # stopped (a signal, Ctrl-C, an error): the workers' work is not wanted
+        terminate_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -168,7 +191,7 @@ class _Extracted:
 
     header: list[bytes]  # ontology, codebook, registry and run, sorted
     shared: list[bytes]  # lines several documents may produce, each once
-    sample: list[tuple[bytes, tuple[bytes, ...]]]  # candidate documents for the SHACL sample
+    sample: list[Candidate]  # candidate documents for the SHACL sample
 
 
 # Documents kept as SHACL-sample candidates: about this many, evenly spread.
@@ -183,19 +206,21 @@ def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, s
     stride = max(1, len(corpus.documents) // SAMPLE_CANDIDATES)
     agents: set[str] = set()
     own_triples = 0
-    with spool.open("wb") as stream:
-        for index, result in enumerate(_extract_all(corpus.documents, jobs, progress)):
+    with _writing(spool), spool.open("wb") as stream, \
+            contextlib.closing(_extract_all(corpus.documents, jobs, progress)) as results:
+        for index, result in enumerate(results):
             if result.error:
                 corpus.note(result.file, "failed", result.error)
                 continue
-            stream.write(result.own)
+            with _writing(spool):
+                stream.write(result.own)
             own_triples += result.own.count(b"\n")
             for line in result.shared:
                 if line not in seen:
                     seen.add(line)
                     extracted.shared.append(line)
             if index % stride == 0:
-                extracted.sample.append((result.own, result.shared))
+                extracted.sample.append(Candidate(result.file, result.own, result.shared))
             agents |= result.agents
             summary.documents += 1
             summary.statements += result.statements
@@ -219,9 +244,15 @@ def build(
 
     Bad input files never raise: each gets an outcome in the summary and in
     ``OUT/build-report.json``. Raises ``CareKGError`` only when nothing
-    sensible can be built (no such folder, a worker process died).
+    sensible can be built (no such folder, an output that cannot be written,
+    a worker process died, SIGTERM or SIGHUP: the build then stops its workers
+    and removes its temporary folder, as on Ctrl-C).
     """
-    source, out = Path(source), Path(out)
+    with stop_on_signals():
+        return _build(Path(source), Path(out), jobs, max_bytes, validate, progress)
+
+
+def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, progress: Progress | None) -> BuildSummary:
     check_jobs(jobs)
     started = datetime.now(timezone.utc)
     stages = _Stages()
@@ -231,12 +262,14 @@ def build(
         load_knowledge()  # parsed once here; forked workers inherit the cache
         corpus = read_corpus(source, max_bytes=max_bytes, exclude=[out])
 
-    out.mkdir(parents=True, exist_ok=True)
-    checking: _Validation | None = None
+    checking: Validation | None = None
     try:
         # Documents' N-Triples go to a scratch file as they arrive (in file order), so
         # the parent never holds the whole graph as text: the store and Turtle read it.
-        with tempfile.TemporaryDirectory(prefix=".carekg-build-", dir=out) as scratch:
+        with _writing(out):
+            out.mkdir(parents=True, exist_ok=True)
+            scratch_folder = tempfile.TemporaryDirectory(prefix=".carekg-build-", dir=out)
+        with scratch_folder as scratch:
             spool = Path(scratch) / "documents.nt"
             with stages("extract"):
                 extracted = _extract_corpus(corpus, jobs, progress, spool, summary)
@@ -245,8 +278,8 @@ def build(
             # SHACL runs on a second core while this one writes Turtle, CSVs and views.
             if validate:
                 with stages("validate"):
-                    checking = _Validation(extracted.header, extracted.sample, summary.triples, summary.documents,
-                                           background=jobs > 1)
+                    checking = Validation(extracted.header, extracted.sample, summary.triples, summary.documents,
+                                          VALIDATE_MAX_TRIPLES, background=jobs > 1)
 
             with stages("graph"):
                 # A canonical N-Triples text without sorting millions of lines: the ontology
@@ -271,12 +304,17 @@ def build(
         if checking is not None:
             with stages("validate"):  # only the wait, when it ran in the background
                 summary.validation = checking.result()
-    finally:
+                summary.violations = checking.violations()
+                summary.validation_scope = checking.scope.report()
+    except BaseException:
         if checking is not None:
-            checking.close()  # a failed build must not leave a validating process behind
+            checking.close(terminate=True)  # a failed or stopped build must not leave a validating process behind
+        raise
+    if checking is not None:
+        checking.close()
 
     outputs["build-report.json"] = _report(summary)
-    with stages("write"):
+    with stages("write"), _writing(out):
         summary.files.update(write_outputs(out, outputs))
     summary.seconds = stages.seconds
     finished = datetime.now(timezone.utc)
@@ -285,8 +323,20 @@ def build(
         "started": started.isoformat(timespec="seconds"), "finished": finished.isoformat(timespec="seconds"),
         "seconds": {k: round(v, 3) for k, v in summary.seconds.items()},
     }
-    summary.files.update(write_outputs(out, {"run.json": (json.dumps(run_record, indent=2) + "\n").encode("utf-8")}))
+    with _writing(out):
+        run_json = (json.dumps(run_record, indent=2) + "\n").encode("utf-8")
+        summary.files.update(write_outputs(out, {"run.json": run_json}))
     return summary
+
+
+@contextlib.contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """An operating-system error while writing outputs (not a folder, read-only, disk full) as one clear error."""
+    try:
+        yield
+    except OSError as exc:
+        where = f"'{exc.filename}'" if exc.filename else f"'{out}'"
+        raise OutputError(f"cannot write the build to {where}: {exc.strerror or exc}") from exc
 
 
 class _Stages:
@@ -319,8 +369,9 @@ def write_outputs(out: Path, outputs: dict[str, bytes]) -> dict[str, Path]:
     try:
         for name in sorted(outputs):
             staged.append((stage_file(out / name, outputs[name]), out / name))
-        for temporary, final in staged:
-            os.replace(temporary, final)
+        with deferred_signals():  # SIGTERM now would leave the outputs half replaced: it waits a moment
+            for temporary, final in staged:
+                os.replace(temporary, final)
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -339,64 +390,6 @@ def _store_from_ntriples(*parts: bytes | Path):
     return store
 
 
-class _Validation:
-    """SHACL validation of the built triples, in a background process or inline.
-
-    The whole graph is checked when small; above ``VALIDATE_MAX_TRIPLES`` the
-    ontology plus an evenly spread sample of documents. The shapes check how
-    statements, claims and documents are written, which is the same code for
-    every document, so a sample catches systematic faults; ``carekg validate
-    GRAPH`` checks a whole large graph when that is wanted.
-    """
-
-    def __init__(self, header: list[bytes], candidates: list[tuple[bytes, tuple[bytes, ...]]], triples: int,
-                 documents: int, background: bool):
-        if triples <= VALIDATE_MAX_TRIPLES and len(candidates) == documents:
-            chosen, self.label = candidates, "whole graph"
-        else:
-            per_document = max(1, (triples - len(header)) // max(1, documents))
-            wanted = max(1, (VALIDATE_MAX_TRIPLES - len(header)) // per_document)
-            chosen = candidates[::max(1, -(-len(candidates) // wanted))]
-            self.label = f"sample of {len(chosen):,} of {documents:,} documents; carekg validate checks all"
-        sample = set(header)
-        for own, shared in chosen:
-            sample.update(split_lines(own))
-            sample.update(shared)
-        text = b"".join(sorted(sample)).decode("utf-8")
-        self._pool: ProcessPoolExecutor | None = None
-        if background:
-            self._pool = ProcessPoolExecutor(max_workers=1)
-            self._future = self._pool.submit(_count_violations, text)
-        else:
-            self._violations = _count_violations(text)
-
-    def result(self) -> str:
-        if self._pool is not None:
-            try:
-                self._violations = self._future.result()
-            except BrokenProcessPool:
-                return "not run (the validating process died)"
-        if self._violations:
-            return f"{self._violations} SHACL violation(s) ({self.label}); run carekg validate"
-        return f"conforms ({self.label})"
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-
-def _count_violations(ntriples: str) -> int:
-    from rdflib import Graph
-
-    from .graph import rdflib_triples
-    from .validate import validate_graph
-
-    graph = Graph()
-    graph.addN((*triple, graph) for triple in rdflib_triples(ntriples.encode("utf-8")))
-    return len(validate_graph(graph))
-
-
 def _report(summary: BuildSummary) -> bytes:
     """``build-report.json``: every input file with its outcome and reason, and the counts.
 
@@ -412,6 +405,7 @@ def _report(summary: BuildSummary) -> bytes:
         "claims": summary.claims,
         "triples": summary.triples,
         "validation": summary.validation,
+        "validation_scope": summary.validation_scope,
         "files": [
             {"file": o.file, "status": o.status, "reason": o.reason}
             | ({"problems": [{"status": s, "reason": r} for s, r in o.notes]} if len(o.notes) > 1 else {})

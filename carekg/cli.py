@@ -50,7 +50,7 @@ def cli() -> None:
 @click.option("-o", "--out", default="build", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes for extraction.")
 @click.option("--max-mb", default=50.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Size limit per document, in MB.")
-@click.option("--keep-going", is_flag=True, help="Exit 0 even when some files failed (they are still reported).")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when some files failed or the SHACL check found violations (still reported).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
 def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, no_validate: bool) -> None:
     """Build the graph of a corpus folder (default: seeds) into OUT.
@@ -58,7 +58,9 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     Writes OUT/graph.ttl, the CSV exports, OUT/build-report.json and OUT/run.json.
     A bad file (empty, binary, corrupt, encrypted, scanned, too large, a bad
     manifest row) gets one line and the others still build; the exit code is
-    then 1 unless --keep-going. Warnings and skipped files do not fail a build.
+    then 1 unless --keep-going, as when the SHACL check finds violations.
+    Warnings and skipped files do not fail a build. SIGTERM, SIGHUP and
+    Ctrl-C stop the workers and remove the temporary folder.
 
     \b
     Example:
@@ -80,8 +82,9 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     click.echo(f"  {'SHACL':<14}{summary.validation:>10}")
     click.echo(f"  {'files':<14}{counts['built']} built, {counts['warning']} with warnings, {counts['failed']} failed, {counts['skipped']} skipped")
     click.echo(f"  {'outputs':<14}{', '.join(sorted(p.name for p in summary.files.values()))}")
-    if summary.failed and not keep_going:
-        raise click.ClickException("some files failed (listed above; see build-report.json); --keep-going to accept")
+    failure = summary.failure()
+    if failure and not keep_going:
+        raise click.ClickException(failure)
 
 
 @cli.command()

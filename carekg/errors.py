@@ -27,6 +27,10 @@ class GraphError(CareKGError):
     """A graph file cannot be read or written."""
 
 
+class OutputError(CareKGError):
+    """An output cannot be written: the path is not a folder, is read-only, or the disk is full."""
+
+
 class QueryError(CareKGError):
     """A SPARQL query is unknown, invalid, or not read-only."""
 

@@ -12,6 +12,8 @@ import hashlib
 import os
 import re
 import tempfile
+import urllib.parse
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -53,8 +55,22 @@ def slug(value: str) -> str:
     return f"{cleaned}-{hashlib.sha1(value.encode('utf-8')).hexdigest()[:6]}"
 
 
+def document_slug(file: str) -> str:
+    """A document's local name: its path relative to the corpus root, percent-encoded.
+
+    Collision-free (distinct paths give distinct names, unlike a short hash of a
+    cleaned name) and stable across builds; ordinary names are unchanged.
+
+    >>> document_slug("000_abc.txt"), document_slug("reports/a b.txt")
+    ('000_abc.txt', 'reports/a%20b.txt')
+    >>> document_slug("report)] x.txt") != document_slug("report(,= x.txt")
+    True
+    """
+    return urllib.parse.quote(file.encode("utf-8", "surrogateescape"), safe="/")
+
+
 def document_iri(file: str) -> URIRef:
-    return DOC[slug(file)]
+    return DOC[document_slug(file)]
 
 
 def agent_iri(agent_id: str) -> URIRef:
@@ -73,11 +89,11 @@ def run_iri() -> URIRef:
 
 def statement_iri(file: str, statement: Statement) -> URIRef:
     proposal = statement.proposal_id.replace(":", "-")
-    return ST[f"{slug(file)}/{slug(statement.actor_id)}/{slug(proposal)}/{statement.span.start}-{statement.span.end}"]
+    return ST[f"{document_slug(file)}/{slug(statement.actor_id)}/{slug(proposal)}/{statement.span.start}-{statement.span.end}"]
 
 
 def claim_iri(file: str, claim: Claim) -> URIRef:
-    return CL[f"{slug(file)}/{claim.span.start}-{claim.span.end}"]
+    return CL[f"{document_slug(file)}/{claim.span.start}-{claim.span.end}"]
 
 
 # --- the mapping, written straight to N-Triples -------------------------------------
@@ -144,13 +160,26 @@ class _V:
 
 
 def _published(value: str) -> str:
-    if re.fullmatch(r"\d{4}", value):
-        return _typed(value, str(XSD.gYear))
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return _typed(value, str(XSD.gYearMonth))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return _typed(value, str(XSD.date))
-    return _text(value)
+    """A typed date when ``value`` is a real YYYY, YYYY-MM or YYYY-MM-DD; else plain text (never an ill-typed literal)."""
+    datatype = published_datatype(value)
+    return _typed(value, str(datatype)) if datatype is not None else _text(value)
+
+
+def published_datatype(value: str) -> URIRef | None:
+    """``xsd:gYear``, ``xsd:gYearMonth`` or ``xsd:date`` for a date that exists; None otherwise.
+
+    >>> published_datatype("2021-02-28"), published_datatype("2021-02-30"), published_datatype("2021-13")
+    (rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'), None, None)
+    """
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        date(max(year or 1, 1), month or 1, day or 1)
+    except ValueError:
+        return None
+    return XSD.date if day else XSD.gYearMonth if month else XSD.gYear
 
 
 def _confidence(value: float) -> str:

@@ -1,0 +1,84 @@
+"""Stopping a build cleanly on SIGTERM and SIGHUP, as on Ctrl-C.
+
+By default SIGTERM and SIGHUP end a Python process on the spot: no ``finally``
+runs, so a build would leave its temporary folder behind and its worker
+processes waiting for work that never comes. :func:`stop_on_signals` turns
+them into an exception for the duration of a build, so the same clean-up as
+for Ctrl-C runs: workers are terminated, the temporary folder removed, the
+previous outputs left as they were. :func:`deferred_signals` holds the
+signals back while the outputs are renamed into place, so the set of outputs
+is never half replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterator
+
+from .errors import CareKGError
+
+__all__ = ["BuildStopped", "STOP_SIGNALS", "stop_on_signals", "deferred_signals", "terminate_workers"]
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class BuildStopped(CareKGError):
+    """The build was asked to stop by a signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"build stopped by {signal.Signals(signum).name}; temporary files removed, "
+                         "previous outputs left as they were")
+        self.signum = signum
+
+
+def _raise(signum: int, frame: object) -> None:
+    raise BuildStopped(signum)
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within this block, SIGTERM and SIGHUP raise :class:`BuildStopped` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread; the caller's process decides
+        return
+    parent = os.getpid()
+
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() != parent:  # a forked worker that inherited the handler: just end
+            os._exit(128 + signum)
+        _raise(signum, frame)
+
+    previous = {number: signal.signal(number, handler) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold SIGTERM and SIGHUP back within this block; they are delivered when it ends."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes now, whatever they are doing (the build is being abandoned)."""
+    processes = getattr(pool, "_processes", None) or {}  # no public API before Python 3.14
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.join(5)
