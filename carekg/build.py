@@ -30,7 +30,8 @@ from .corpus import DEFAULT_MAX_BYTES, FileOutcome, read_corpus
 from .errors import CareKGError, OutputError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
 from .buildcheck import Candidate, Validation
-from .graph import document_slug, extraction_lines, ontology_triples, run_triples, serialise_turtle, stage_file, to_ntriples_lines
+from .graph import (document_slug, extraction_lines, ontology_triples, output_errors, run_triples, serialise_turtle,
+                    stage_file, to_ntriples_lines)
 from .knowledge import load_knowledge
 from .render import build_views
 from .model import Document
@@ -206,13 +207,13 @@ def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, s
     stride = max(1, len(corpus.documents) // SAMPLE_CANDIDATES)
     agents: set[str] = set()
     own_triples = 0
-    with _writing(spool), spool.open("wb") as stream, \
+    with output_errors(spool), spool.open("wb") as stream, \
             contextlib.closing(_extract_all(corpus.documents, jobs, progress)) as results:
         for index, result in enumerate(results):
             if result.error:
                 corpus.note(result.file, "failed", result.error)
                 continue
-            with _writing(spool):
+            with output_errors(spool):
                 stream.write(result.own)
             own_triples += result.own.count(b"\n")
             for line in result.shared:
@@ -266,7 +267,9 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
     try:
         # Documents' N-Triples go to a scratch file as they arrive (in file order), so
         # the parent never holds the whole graph as text: the store and Turtle read it.
-        with _writing(out):
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"the output folder '{out}' is a file")
+        with output_errors(out):
             out.mkdir(parents=True, exist_ok=True)
             scratch_folder = tempfile.TemporaryDirectory(prefix=".carekg-build-", dir=out)
         with scratch_folder as scratch:
@@ -314,7 +317,7 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
         checking.close()
 
     outputs["build-report.json"] = _report(summary)
-    with stages("write"), _writing(out):
+    with stages("write"), output_errors(out):
         summary.files.update(write_outputs(out, outputs))
     summary.seconds = stages.seconds
     finished = datetime.now(timezone.utc)
@@ -323,20 +326,10 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
         "started": started.isoformat(timespec="seconds"), "finished": finished.isoformat(timespec="seconds"),
         "seconds": {k: round(v, 3) for k, v in summary.seconds.items()},
     }
-    with _writing(out):
+    with output_errors(out):
         run_json = (json.dumps(run_record, indent=2) + "\n").encode("utf-8")
         summary.files.update(write_outputs(out, {"run.json": run_json}))
     return summary
-
-
-@contextlib.contextmanager
-def _writing(out: Path) -> Iterator[None]:
-    """An operating-system error while writing outputs (not a folder, read-only, disk full) as one clear error."""
-    try:
-        yield
-    except OSError as exc:
-        where = f"'{exc.filename}'" if exc.filename else f"'{out}'"
-        raise OutputError(f"cannot write the build to {where}: {exc.strerror or exc}") from exc
 
 
 class _Stages:

@@ -216,15 +216,20 @@ def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...],
               type=click.Choice(["table", "csv", "tsv", "json"]), help="Output format.")
 @click.option("--store", default="auto", show_default=True, type=click.Choice(["auto", "rdflib", "oxigraph"]),
               help="Query engine; auto picks pyoxigraph for graph files over 2 MB.")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to read the graph and answer before the query is stopped (0: no limit).")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters and exit.")
-def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, list_queries: bool) -> None:
+def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, timeout: float,
+          list_queries: bool) -> None:
     """Ask GRAPH a read-only SPARQL question and print the answer.
 
     QUERY is the name of a canned query (see --list), a .rq file, or inline
     SPARQL (carekg's prefixes ckg:, cb:, ag:, oa:, skos: … are predeclared).
     Values given with --bind are bound, never pasted into the query: for
     canned queries a proposal id becomes its cb: IRI and an agent id its ag:
-    IRI; inline, a value is a plain literal unless written <iri>.
+    IRI; inline, a value is a plain literal unless written <iri>. Queries never
+    reach the network (SERVICE and FROM are refused). Table output shows the
+    first 1,000 rows and how many there are in all; csv, tsv and json give all.
 
     \b
     Example:
@@ -235,7 +240,7 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
     """
     import shutil
 
-    from .query import format_result, listing, query_graph
+    from .query import format_result, listing, query_graph, row_limit
 
     if list_queries:
         click.echo(listing())
@@ -248,7 +253,7 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
         if not sep or not name.strip():
             raise click.BadParameter(f"'{binding}' is not NAME=VALUE", param_hint="'--bind'")
         values[name.strip()] = value
-    result = query_graph(graph, query, values, store=store)
+    result = query_graph(graph, query, values, store=store, limit=row_limit(fmt), timeout=timeout or None)
     click.echo(format_result(result, fmt, width=shutil.get_terminal_size((100, 24)).columns))
 
 # --- sharing (push) ------------------------------------------------------------------
@@ -258,12 +263,16 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="Named graph to replace (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the graph (HTTP POST) instead of replacing it (PUT).")
-@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Seconds to wait for the server.")
-def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeout: float) -> None:
+@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Seconds the whole push may take.")
+@click.option("--follow", is_flag=True, help="Re-send the graph to a redirect on the same host (otherwise a redirect is an error).")
+def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeout: float, follow: bool) -> None:
     """Send a graph file (.ttl or .nt) to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     PUT replaces the target graph with the file (re-pushing is safe); --append
     POSTs it instead. Works with Oxigraph, Fuseki, GraphDB and other stores.
+    Only a 2xx answer to the request that carried the graph counts as pushed.
+    user:password@ in the endpoint is sent as HTTP Basic authentication and
+    never printed.
 
     \b
     Example:
@@ -272,7 +281,7 @@ def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeou
     """
     from .push import push_graph
 
-    result = push_graph(graph, endpoint, graph_iri, replace=not append, timeout=timeout)
+    result = push_graph(graph, endpoint, graph_iri, replace=not append, timeout=timeout, follow=follow)
     click.echo(f"Pushed {graph}: {result.line()}")
 
 

@@ -8,12 +8,12 @@ the same inputs are byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import tempfile
 import urllib.parse
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import __version__
-from .errors import GraphError
+from .errors import GraphError, OutputError
 from .knowledge import Knowledge, ontology_dir
 from .model import UNKNOWN_AUTHOR_ID, Agent, Claim, Extraction, Span, Statement
 from .namespace import AG, CB, CKG, CL, DCTERMS, DOC, EM, FOAF, OA, ORG, PREFIXES, PROV, RDF, RUN, SDO, SKOS, ST, XSD
@@ -161,25 +161,13 @@ class _V:
 
 def _published(value: str) -> str:
     """A typed date when ``value`` is a real YYYY, YYYY-MM or YYYY-MM-DD; else plain text (never an ill-typed literal)."""
-    datatype = published_datatype(value)
-    return _typed(value, str(datatype)) if datatype is not None else _text(value)
+    from .corpus import published_precision
+
+    datatype = _DATE_TYPES.get(published_precision(value))
+    return _typed(value, datatype) if datatype is not None else _text(value)
 
 
-def published_datatype(value: str) -> URIRef | None:
-    """``xsd:gYear``, ``xsd:gYearMonth`` or ``xsd:date`` for a date that exists; None otherwise.
-
-    >>> published_datatype("2021-02-28"), published_datatype("2021-02-30"), published_datatype("2021-13")
-    (rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'), None, None)
-    """
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
-    if match is None:
-        return None
-    year, month, day = (int(part) if part else None for part in match.groups())
-    try:
-        date(max(year or 1, 1), month or 1, day or 1)
-    except ValueError:
-        return None
-    return XSD.date if day else XSD.gYearMonth if month else XSD.gYear
+_DATE_TYPES = {"year": str(XSD.gYear), "month": str(XSD.gYearMonth), "day": str(XSD.date)}
 
 
 def _confidence(value: float) -> str:
@@ -437,19 +425,21 @@ _FILE_MODE = 0o666 & ~_umask()
 def stage_file(path: Path, data: bytes) -> Path:
     """Write ``data`` to a hidden temporary file beside ``path`` (flushed to disk); return its path.
 
-    ``os.replace(staged, path)`` then swaps it in atomically.
+    ``os.replace(staged, path)`` then swaps it in atomically. Raises
+    ``OutputError`` (one clear line) when the folder cannot be written.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())  # the rename must never expose a file whose bytes are not on disk
-        os.chmod(temporary, _FILE_MODE)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with output_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())  # the rename must never expose a file whose bytes are not on disk
+            os.chmod(temporary, _FILE_MODE)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     return Path(temporary)
 
 
@@ -457,10 +447,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place."""
     temporary = stage_file(path, data)
     try:
-        os.replace(temporary, path)
+        with output_errors(path):
+            os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """An operating-system error while writing ``path`` (a folder in the way, read-only, disk full) as one line."""
+    try:
+        yield
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise OutputError(f"cannot write '{path}': a file stands where a folder is needed") from exc
+    except IsADirectoryError as exc:
+        raise OutputError(f"cannot write '{path}': it is a folder") from exc
+    except OSError as exc:
+        raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from exc
 
 
 def serialise_turtle(ntriples: list[str] | bytes | list[bytes | Path]) -> bytes:
