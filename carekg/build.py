@@ -13,6 +13,7 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import os
@@ -168,22 +169,36 @@ def _extract_all(documents: list[Document], jobs: int, progress: Progress | None
     yield extract_to_lines(documents[0])
     if progress:
         progress(1, total)
-    # Chunks amortise pickling; small enough that the progress bar still moves.
+    # Chunks amortise pickling; small enough that the progress bar still moves. A few chunks per
+    # worker are in flight at a time, submitted in order and read back in order.
     chunksize = max(1, min(64, total // (jobs * 8)))
+    chunks = [documents[start:start + chunksize] for start in range(1, total, chunksize)]
     pool = ProcessPoolExecutor(max_workers=jobs)
+    pending: collections.deque = collections.deque()
+    submitted, index, stopped = 0, 1, False
     try:
-        results = pool.map(extract_to_lines, documents[1:], chunksize=chunksize)
-        for index, result in enumerate(results, start=2):
-            yield result
-            if progress:
-                progress(index, total)
+        while pending or submitted < len(chunks):
+            while submitted < len(chunks) and len(pending) < 4 * jobs:
+                pending.append(pool.submit(_extract_chunk, chunks[submitted]))
+                submitted += 1
+            for result in pending.popleft().result():
+                index += 1
+                yield result
+                if progress:
+                    progress(index, total)
     except BrokenProcessPool as exc:
         raise CareKGError(f"a worker process died during extraction (out of memory?); try fewer --jobs ({exc})") from exc
     except BaseException:  # stopped (a signal, Ctrl-C, an error): the workers' work is not wanted
+        stopped = True
         terminate_workers(pool)
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Once its workers are gone the pool fails its pending work itself (cancelling it too would race that).
+        pool.shutdown(wait=True, cancel_futures=not stopped)
+
+
+def _extract_chunk(documents: list[Document]) -> list[DocumentResult]:
+    return [extract_to_lines(document) for document in documents]
 
 
 @dataclass

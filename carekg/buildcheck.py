@@ -156,7 +156,9 @@ class Validation:
                 from .stopping import terminate_workers
 
                 terminate_workers(self._pool)
-            self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool.shutdown(wait=True)  # the pool fails its pending work itself; quick once the worker is gone
+            else:
+                self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
 

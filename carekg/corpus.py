@@ -439,12 +439,15 @@ def read_manifest(source: Path, corpus: Corpus) -> dict[str, dict[str, str | Non
             corpus.note(MANIFEST_NAME, "failed", f"row {number} names missing file '{key}'")
             continue
         published = row.get("published")
+        # A date the graph cannot type is left out of it (an untyped dcterms:issued breaks the shapes).
         if published and not _PUBLISHED.fullmatch(published):
             corpus.note(MANIFEST_NAME, "warning", f"row {number}: published '{display_name(published)}' "
-                                                  "is not YYYY, YYYY-MM or YYYY-MM-DD (kept as text)")
+                                                  "is not YYYY, YYYY-MM or YYYY-MM-DD (left out)")
+            row["published"] = None
         elif published and published_precision(published) is None:
             corpus.note(key, "warning", f"manifest row {number}: published '{published}' is not a date "
-                                        "that exists (kept as text)")
+                                        "that exists (left out)")
+            row["published"] = None
         rows[key] = row
     return rows
 

@@ -64,15 +64,19 @@ def split_sections(text: str, size: int = SECTION_CHARS) -> list[tuple[int, int]
     return sections
 
 
-def extract_in_sections(document: Document, knowledge: Knowledge, size: int = SECTION_CHARS) -> Extraction:
-    """``carekg.extract.extract_document`` for a document of any length (one call when it is short)."""
+def extract_in_sections(document: Document, knowledge: Knowledge, size: int | None = None) -> Extraction:
+    """``carekg.extract.extract_document`` for a document of any length (one call when it is short).
+
+    ``size`` is the longest section, in characters (default :data:`SECTION_CHARS`).
+    """
     from .extract import extract_document
 
+    size = size or SECTION_CHARS
     sections = split_sections(document.text, size)
     if len(sections) == 1:
         return extract_document(document, knowledge)
     merged = Extraction(document)
-    author: str | None = None  # the document's author: the one its first section names
+    authors: list[str] = []  # the document's authors: those its first section names
     publisher = document.publisher
     seen_mentions: set[tuple[str, str]] = set()
     seen_statements: set[tuple[str, str, str, int, int]] = set()
@@ -82,14 +86,14 @@ def extract_in_sections(document: Document, knowledge: Knowledge, size: int = SE
         lead = _lead_in(document.text, start, size // 10) if number else start
         part = extract_document(replace(document, text=document.text[lead:end], publisher=publisher), knowledge)
         part = _from(part, start - lead)
-        found = _author(part)
+        found = _authors(part)
         if number == 0:
-            author = found
+            authors = found
             publisher = publisher or _as_publisher(part, found, knowledge)
-        elif found != author:
-            # One document, one author: a later section names the same author (through the
-            # publisher), or, when the document's author is unknown, it names none either.
-            part = _without_author(part, found, author)
+        elif found != authors:
+            # The document's authors are those of its start: a later section names the same
+            # (through the publisher), and no others of its own.
+            part = _with_authors(part, found, authors)
         for agent_id, agent in part.agents.items():
             merged.agents.setdefault(agent_id, agent)
         for key, emergent in part.emergent.items():
@@ -124,33 +128,35 @@ def _from(extraction: Extraction, offset: int) -> Extraction:
                    claims=[c for c in extraction.claims if c.span.start >= offset])
 
 
-def _author(extraction: Extraction) -> str | None:
-    return next((m.agent_id for m in extraction.mentions if m.role == "author"), None)
+def _authors(extraction: Extraction) -> list[str]:
+    return [m.agent_id for m in extraction.mentions if m.role == "author"]
 
 
-def _as_publisher(extraction: Extraction, author: str | None, knowledge: Knowledge) -> str | None:
+def _as_publisher(extraction: Extraction, authors: list[str], knowledge: Knowledge) -> str | None:
     """The author found in the first section, as a manifest would name it (registry id, else the name)."""
-    if author is None or author == UNKNOWN_AUTHOR_ID:
-        return None
-    if author in knowledge.agents:
-        return author
-    agent = extraction.agents.get(author)
+    if len(authors) != 1 or authors[0] == UNKNOWN_AUTHOR_ID:
+        return None  # unknown, or a joint document: later sections find their speakers on their own
+    if authors[0] in knowledge.agents:
+        return authors[0]
+    agent = extraction.agents.get(authors[0])
     return agent.label if agent is not None else None
 
 
-def _without_author(extraction: Extraction, found: str | None, author: str | None) -> Extraction:
-    """A later section's extraction with its own author replaced by the document's.
+def _with_authors(extraction: Extraction, found: list[str], authors: list[str]) -> Extraction:
+    """A later section's extraction with the document's authors rather than its own.
 
-    When the document's author is known, what the section attributes to its
-    author is the document author's; when it is unknown, the section's author
-    role is dropped (its statements keep their actors).
+    Author roles the document does not have are dropped; when the document
+    has one known author and the section one other, what the section gives
+    its author (a name resolved to another id) is the document author's.
     """
-    mentions = [m for m in extraction.mentions if not (m.role == "author" and m.agent_id == found)]
-    if author is None or author == UNKNOWN_AUTHOR_ID or found is None:
+    foreign = [agent for agent in found if agent not in authors]
+    mentions = [m for m in extraction.mentions if not (m.role == "author" and m.agent_id in foreign)]
+    if len(authors) != 1 or authors[0] == UNKNOWN_AUTHOR_ID or len(foreign) != 1:
         return replace(extraction, mentions=mentions)
+    author, other = authors[0], foreign[0]
 
     def swap(agent_id: str) -> str:
-        return author if agent_id == found else agent_id
+        return author if agent_id == other else agent_id
 
     return replace(
         extraction,

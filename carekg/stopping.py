@@ -75,10 +75,21 @@ def deferred_signals() -> Iterator[None]:
 
 def terminate_workers(pool: ProcessPoolExecutor) -> None:
     """Stop a pool's worker processes now, whatever they are doing (the build is being abandoned)."""
-    processes = getattr(pool, "_processes", None) or {}  # no public API before Python 3.14
-    for process in list(processes.values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before Python 3.14
+    for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
-    for process in list(processes.values()):
+    for process in processes:
         with contextlib.suppress(Exception):
             process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
+    # A worker stopped while sending its result leaves half a message in the result pipe, and the
+    # pool's manager thread would wait for the rest forever (then so would shutdown and exit).
+    # Closing this process's copy of the pipe's writing end (the workers' copies died with them)
+    # turns that wait into an end of file, which the pool treats as a broken pool.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
