@@ -140,19 +140,14 @@ def extract_to_lines(document: Document) -> DocumentResult:
     try:
         extraction = extract_in_sections(document, knowledge)
         lines = extraction_lines(extraction, knowledge)
-    except Exception as exc:  # one bad document must not sink the corpus; reported per file
+        own_subjects = tuple(f"<{base}{document_slug(document.file)}{end}"
+                             for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
+        own = "".join(line for line in lines if line.startswith(own_subjects)).encode("utf-8")
+        shared = tuple(line.encode("utf-8") for line in lines if not line.startswith(own_subjects))
+    except Exception as exc:  # one bad document must not sink the corpus (a MemoryError, text no UTF-8 can hold …)
         return DocumentResult(document.file, error=f"extraction failed ({type(exc).__name__}: {exc})")
-    own_subjects = tuple(f"<{base}{document_slug(document.file)}{end}" for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
-    own = [line for line in lines if line.startswith(own_subjects)]
-    shared = tuple(line.encode("utf-8") for line in lines if not line.startswith(own_subjects))
-    return DocumentResult(
-        document.file,
-        "".join(own).encode("utf-8"),
-        shared,
-        frozenset(extraction.agents),
-        len(extraction.statements),
-        len(extraction.claims),
-    )
+    return DocumentResult(document.file, own, shared, frozenset(extraction.agents),
+                          len(extraction.statements), len(extraction.claims))
 
 
 def _extract_all(documents: list[Document], jobs: int, progress: Progress | None) -> Iterator[DocumentResult]:

@@ -334,7 +334,13 @@ def _load(path: Path, name: str, max_bytes: int) -> Loaded:
         raise LoadError(name, f"cannot load ({type(exc).__name__}: {exc})") from exc
     if not loaded.text.strip():
         raise LoadError(name, "no text in document")
+    if _SURROGATE.search(loaded.text):  # a PDF's broken font tables can give half a character pair
+        text = _SURROGATE.sub("\ufffd", loaded.text)
+        loaded = Loaded(text, [*loaded.warnings, f"{name}: characters no UTF-8 can hold replaced by U+FFFD"], loaded.title)
     return loaded
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load_text(path: Path | str, file: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[str]]:

@@ -61,6 +61,13 @@ def run_cli(*args: str):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+def build_files(tmp_path: Path, files: dict[str, str], *options: str):
+    """Write ``files`` into ``tmp_path/corpus`` and ``carekg build`` them into ``tmp_path/out``."""
+    for name, text in files.items():
+        write(tmp_path / "corpus", name, text)
+    return run_cli("build", tmp_path / "corpus", "-o", tmp_path / "out", *options)
+
+
 def best_time(function, repeat: int = 5) -> float:
     """The fastest of a few runs: the least disturbed by other work on a shared machine."""
     times = []
@@ -148,10 +155,8 @@ def test_quotes_and_titles_that_look_like_remote_references_build(tmp_path, monk
     from carekg.render import remote_references
 
     hand_coded(monkeypatch)
-    corpus = tmp_path / "corpus"
-    write(corpus, "a.txt", ATTACK_MARKUP + "\n")
-    write(corpus, "manifest.csv", f'file,title\na.txt,"Title src=//evil.example/t.js {ATTACK_MARKUP}"\n')
-    result = run_cli("build", corpus, "-o", tmp_path / "out")
+    result = build_files(tmp_path, {"a.txt": ATTACK_MARKUP + "\n",
+                                    "manifest.csv": f'file,title\na.txt,"Title src=//evil.example/t.js {ATTACK_MARKUP}"\n'})
     assert result.exit_code == 0, result.output
     for view in ("agreement.html", "divergence.html"):
         page = (tmp_path / "out" / view).read_text(encoding="utf-8")
@@ -202,10 +207,8 @@ def test_display_names_keep_distinct_names_distinct():
 
 def test_file_names_that_once_shared_an_iri_stay_apart(tmp_path, monkeypatch):
     hand_coded(monkeypatch)
-    corpus = tmp_path / "corpus"
-    write(corpus, "report)] x.txt", "We urge the government to act now.\n")
-    write(corpus, "report(,= x.txt", "Another text.\nWe urge ministers to listen.\n")
-    result = run_cli("build", corpus, "-o", tmp_path / "out")
+    result = build_files(tmp_path, {"report)] x.txt": "We urge the government to act now.\n",
+                                    "report(,= x.txt": "Another text.\nWe urge ministers to listen.\n"})
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output
     statements = carekg.load(tmp_path / "out" / "graph.ttl").statements().sort_values("document")
@@ -219,8 +222,7 @@ def test_a_build_whose_graph_violates_the_shapes_exits_1(tmp_path, monkeypatch):
                           statements=[Statement(TRUST.id, "raise-care-leaving-age", "support", Span(3, 3, ""), 0.9)])
 
     monkeypatch.setattr("carekg.extract.extract_document", broken)
-    write(tmp_path / "corpus", "a.txt", "Some text.\n")
-    result = run_cli("build", tmp_path / "corpus", "-o", tmp_path / "out")
+    result = build_files(tmp_path, {"a.txt": "Some text.\n"})
     assert result.exit_code == 1
     out = tmp_path / "out" / "graph.ttl"
     assert result.output.splitlines()[-1] == (
@@ -331,10 +333,8 @@ def test_csv_exports_neutralise_formulas(tmp_path, monkeypatch):
 
     evil = Agent("evil", '=HYPERLINK("https://evil.example","click")')
     hand_coded(monkeypatch, agent=evil, cue="SUM")
-    corpus = tmp_path / "corpus"
-    write(corpus, "=cmd.txt", "=SUM(1+2) We urge the government to act.\n")
-    write(corpus, "@at.txt", "+SUM(1) and -SUM(2)\n")
-    result = run_cli("build", corpus, "-o", tmp_path / "out")
+    result = build_files(tmp_path, {"=cmd.txt": "=SUM(1+2) We urge the government to act.\n",
+                                    "@at.txt": "+SUM(1) and -SUM(2)\n"})
     assert result.exit_code == 0, result.output
     cells = []
     for name in ("statements.csv", "organisations.csv"):
@@ -429,10 +429,8 @@ def test_validation_of_a_large_document_samples_by_size(tmp_path, monkeypatch):
 
 def test_an_impossible_date_is_one_warning_naming_the_file(tmp_path, monkeypatch):
     hand_coded(monkeypatch)
-    corpus = tmp_path / "corpus"
-    write(corpus, "a.txt", "We urge the government to act.\n")
-    write(corpus, "manifest.csv", "file,title,published\na.txt,A,2021-02-30\n")
-    result = run_cli("build", corpus, "-o", tmp_path / "out")
+    result = build_files(tmp_path, {"a.txt": "We urge the government to act.\n",
+                                    "manifest.csv": "file,title,published\na.txt,A,2021-02-30\n"})
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "warning: a.txt: manifest row 2: published '2021-02-30' is not a date that exists (left out)"]
@@ -478,7 +476,16 @@ def test_a_full_disk_is_one_error_line(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(build_module, "stage_file", full)
-    write(tmp_path / "corpus", "a.txt", "We urge the government to act.\n")
-    result = run_cli("build", tmp_path / "corpus", "-o", tmp_path / "out")
+    result = build_files(tmp_path, {"a.txt": "We urge the government to act.\n"})
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == f"Error: cannot write '{tmp_path / 'out'}': No space left on device"
+
+
+def test_text_that_no_utf8_can_hold_is_repaired_with_a_warning(tmp_path, monkeypatch):
+    from carekg.corpus import LOADERS, Loaded
+
+    monkeypatch.setitem(LOADERS, ".pdf", lambda data, file: Loaded("We urge \udc80 action.", []))  # a broken font table
+    write(tmp_path, "odd.pdf", b"%PDF-1.4 whatever")
+    corpus = read_corpus(tmp_path)
+    assert corpus.documents[0].text == "We urge \ufffd action."
+    assert corpus.outcomes["odd.pdf"].lines() == ["warning: odd.pdf: characters no UTF-8 can hold replaced by U+FFFD"]
