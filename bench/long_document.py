@@ -5,7 +5,8 @@
 For each size, writes one ``long.txt`` of that many megabytes (the seed texts
 concatenated, repeated as needed, cut at a line end) into
 ``bench/out/long-<MB>mb/``, runs ``carekg build`` on it in a child process and
-samples the resident memory of that process and its workers every 50 ms.
+samples the memory of that process and its workers every 50 ms (proportional set size, so
+pages a forked worker shares with the build are counted once).
 Prints one JSON object per size: wall and CPU seconds, the build's own stage
 timings (from ``run.json``), peak memory, and what the SHACL check covered.
 """
@@ -38,7 +39,7 @@ def long_text(megabytes: float) -> str:
     return text[: text.rfind("\n") + 1]
 
 
-def peak_rss(process: subprocess.Popen, interval: float = 0.05) -> int:
+def peak_memory(process: subprocess.Popen, interval: float = 0.05) -> int:
     """Wait for ``process``; the largest resident memory of it plus its children seen meanwhile."""
     import psutil
 
@@ -49,7 +50,7 @@ def peak_rss(process: subprocess.Popen, interval: float = 0.05) -> int:
         try:
             for member in [root, *root.children(recursive=True)]:
                 try:
-                    total += member.memory_info().rss
+                    total += _memory(member)
                 except psutil.Error:
                     pass
         except psutil.Error:
@@ -77,7 +78,7 @@ def measure(megabytes: float, work: Path, jobs: int, validate: bool, timeout: fl
 
         timer = threading.Timer(timeout, process.kill)
         timer.start()
-        peak = peak_rss(process)
+        peak = peak_memory(process)
         timer.cancel()
     finally:
         stdout, stderr = process.communicate()
@@ -90,7 +91,7 @@ def measure(megabytes: float, work: Path, jobs: int, validate: bool, timeout: fl
         "exit_code": process.returncode,
         "seconds": round(seconds, 1),
         "cpu_seconds": round((after.children_user + after.children_system) - (before.children_user + before.children_system), 1),
-        "peak_rss_megabytes": round(peak / 1e6),
+        "peak_memory_megabytes": round(peak / 1e6),
         "memory_megabytes_per_text_megabyte": round(peak / document.stat().st_size, 1),
         "load_average_before": round(load, 2),
     }
@@ -125,3 +126,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
 if __name__ == "__main__":
     main()
+
+
+def _memory(process) -> int:
+    """Proportional set size: forked children share pages with their parent, which RSS would count twice."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, OSError):  # no /proc/PID/smaps here: resident size instead
+        return process.memory_info().rss

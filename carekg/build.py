@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
-from .corpus import DEFAULT_MAX_BYTES, FileOutcome, read_corpus
+from .corpus import DEFAULT_MAX_BYTES, FileOutcome, display_name, read_corpus
 from .errors import CareKGError, OutputError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
-from .buildcheck import Candidate, Validation
-from .graph import (document_slug, extraction_lines, ontology_triples, output_errors, run_triples, serialise_turtle,
+from .buildcheck import Candidate, Validation, sample_document
+from .graph import (document_slug, extraction_utf8_lines, ontology_triples, output_errors, run_triples, serialise_turtle,
                     stage_file, to_ntriples_lines)
 from .knowledge import load_knowledge
 from .render import build_views
@@ -139,11 +139,12 @@ def extract_to_lines(document: Document) -> DocumentResult:
     knowledge = load_knowledge()
     try:
         extraction = extract_in_sections(document, knowledge)
-        lines = extraction_lines(extraction, knowledge)
-        own_subjects = tuple(f"<{base}{document_slug(document.file)}{end}"
+        lines = extraction_utf8_lines(extraction, knowledge)
+        own_subjects = tuple(f"<{base}{document_slug(document.file)}{end}".encode("utf-8")
                              for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
-        own = "".join(line for line in lines if line.startswith(own_subjects)).encode("utf-8")
-        shared = tuple(line.encode("utf-8") for line in lines if not line.startswith(own_subjects))
+        shared = tuple(line for line in lines if not line.startswith(own_subjects))
+        own = b"".join(line for line in lines if line.startswith(own_subjects))
+        del lines
     except Exception as exc:  # one bad document must not sink the corpus (a MemoryError, text no UTF-8 can hold …)
         return DocumentResult(document.file, error=f"extraction failed ({type(exc).__name__}: {exc})")
     return DocumentResult(document.file, own, shared, frozenset(extraction.agents),
@@ -209,8 +210,13 @@ class _Extracted:
 SAMPLE_CANDIDATES = 400
 
 
-def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, summary: BuildSummary) -> _Extracted:
-    """Extract every document, append each one's own triples to ``spool`` in file order; count into ``summary``."""
+def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, summary: BuildSummary,
+                    sample: bool = True) -> _Extracted:
+    """Extract every document, append each one's own triples to ``spool`` in file order; count into ``summary``.
+
+    With ``sample``, an evenly spread set of documents is kept for the SHACL check: of a long
+    one, only as many of its triples as the check could ever use.
+    """
     header = [line.encode("utf-8") for line in to_ntriples_lines([*ontology_triples(), *run_triples()])]
     seen: set[bytes] = set(header)
     extracted = _Extracted(header, [], [])
@@ -225,13 +231,15 @@ def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, s
                 continue
             with output_errors(spool):
                 stream.write(result.own)
-            own_triples += result.own.count(b"\n")
+            lines = result.own.count(b"\n")
+            own_triples += lines
             for line in result.shared:
                 if line not in seen:
                     seen.add(line)
                     extracted.shared.append(line)
-            if index % stride == 0:
-                extracted.sample.append(Candidate(result.file, result.own, result.shared))
+            if sample and index % stride == 0:
+                own = result.own if lines <= VALIDATE_MAX_TRIPLES else b"".join(sample_document(result.own, VALIDATE_MAX_TRIPLES))
+                extracted.sample.append(Candidate(result.file, own, result.shared, lines))
             agents |= result.agents
             summary.documents += 1
             summary.statements += result.statements
@@ -285,7 +293,7 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
         with scratch_folder as scratch:
             spool = Path(scratch) / "documents.nt"
             with stages("extract"):
-                extracted = _extract_corpus(corpus, jobs, progress, spool, summary)
+                extracted = _extract_corpus(corpus, jobs, progress, spool, summary, sample=validate)
                 corpus.documents.clear()  # their text is in the spool now; free it before the store grows
 
             # SHACL runs on a second core while this one writes Turtle, CSVs and views.
@@ -332,7 +340,8 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
     summary.seconds = stages.seconds
     finished = datetime.now(timezone.utc)
     run_record = {
-        "software": "carekg", "version": __version__, "source": str(source), "out": str(out), "jobs": jobs,
+        "software": "carekg", "version": __version__, "source": display_name(str(source)), "out": display_name(str(out)),
+        "jobs": jobs,
         "started": started.isoformat(timespec="seconds"), "finished": finished.isoformat(timespec="seconds"),
         "seconds": {k: round(v, 3) for k, v in summary.seconds.items()},
     }
@@ -400,7 +409,7 @@ def _report(summary: BuildSummary) -> bytes:
     inputs is the same bytes.
     """
     report = {
-        "source": str(summary.source),
+        "source": display_name(str(summary.source)),
         "counts": summary.counts(),
         "documents": summary.documents,
         "organisations": summary.organisations,

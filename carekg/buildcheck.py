@@ -44,6 +44,11 @@ class Candidate:
     file: str
     own: bytes
     shared: tuple[bytes, ...] = ()
+    triples: int | None = None  # of the whole document, when ``own`` is already a sample of it
+
+    @property
+    def size(self) -> int:
+        return self.triples if self.triples is not None else self.own.count(b"\n")
 
 
 @dataclass
@@ -99,6 +104,23 @@ def sample_document(own: bytes, budget: int) -> list[bytes]:
     return document + [line for name in sorted(chosen) if name in nodes for line in nodes[name]]
 
 
+_OBJECT_IRI = re.compile(rb"> <[^>]*> (<[^>]*>) \.\n$")
+
+
+def referenced(shared: tuple[bytes, ...], lines: list[bytes], hops: int = 2) -> list[bytes]:
+    """The shared lines (agents and emergent proposals found in text) that ``lines`` refer to,
+    and those they refer to in turn (a person's organisation): what the shapes' class checks need."""
+    by_subject: dict[bytes, list[bytes]] = {}
+    for line in shared:
+        by_subject.setdefault(line[:line.index(b">") + 1], []).append(line)
+    wanted, found = list(lines), []
+    for _ in range(hops):
+        objects = {match.group(1) for line in wanted if (match := _OBJECT_IRI.search(line))}
+        wanted = [line for subject in sorted(objects) for line in by_subject.pop(subject, ())]
+        found.extend(wanted)
+    return found
+
+
 class Validation:
     """SHACL validation of the built triples, in a background process or inline."""
 
@@ -114,31 +136,41 @@ class Validation:
         sample = set(header)
         files = []
         for candidate in chosen:
-            own_lines = candidate.own.count(b"\n")
-            lines = sample_document(candidate.own, share if own_lines > PART_FACTOR * share and not whole else own_lines)
-            sample.update(lines)
-            sample.update(candidate.shared)
+            own_lines = candidate.size
+            if own_lines > PART_FACTOR * share and not whole:
+                lines = sample_document(candidate.own, share)
+                sample.update(lines)
+                sample.update(referenced(candidate.shared, lines))
+            else:
+                lines = sample_document(candidate.own, own_lines)  # all of it
+                sample.update(lines)
+                sample.update(candidate.shared)
             files.append({"file": candidate.file, "triples": len(lines), "of_triples": own_lines})
         self.scope = Scope(whole, len(chosen), documents, len(sample), triples, files)
         text = b"".join(sorted(sample))
-        self._pool: ProcessPoolExecutor | None = None
-        if background:
-            self._pool = ProcessPoolExecutor(max_workers=1)
-            self._future = self._pool.submit(_count_violations, text)
-        else:
-            self._violations = _count_violations(text)
+        # Always in a process of its own (rdflib and pyshacl's memory goes back when it ends); in the
+        # background when there is a second core to spare, else waited for now.
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(max_workers=1)
+        self._future = self._pool.submit(_count_violations, text)
+        del text, sample
+        if not background:
+            try:
+                self.violations()
+            except BaseException:  # stopped while waiting: the caller has no object to close yet
+                self.close(terminate=True)
+                raise
 
     @property
     def label(self) -> str:
         return self.scope.label()
 
     def violations(self) -> int | None:
-        """The number of violations found; None when the validating process died."""
-        if self._pool is not None:
+        """The number of violations found (waiting for the check); None when the validating process died."""
+        if not hasattr(self, "_violations"):
             try:
-                self._violations = self._future.result()
+                self._violations: int | None = self._future.result()
             except BrokenProcessPool:
-                return None
+                self._violations = None
         return self._violations
 
     def result(self) -> str:

@@ -73,7 +73,7 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     for line in summary.problem_lines():  # one line per problem, naming the file
         click.echo(line, err=True)
     counts = summary.counts()
-    click.echo(f"Built {out / 'graph.ttl'} from {source}")
+    click.echo(f"Built {click.format_filename(out / 'graph.ttl')} from {click.format_filename(source)}")
     for label, value in (
         ("documents", summary.documents), ("organisations", summary.organisations),
         ("statements", summary.statements), ("claims", summary.claims), ("triples", summary.triples),

@@ -300,8 +300,16 @@ def _extraction_nt(extraction: Extraction, knowledge: Knowledge) -> Iterator[tup
 
 
 def extraction_lines(extraction: Extraction, knowledge: Knowledge) -> list[str]:
-    """One document's extraction as sorted, de-duplicated N-Triples lines (what a build writes)."""
-    return sorted({f"{s} {p} {o} .\n" for s, p, o in _extraction_nt(extraction, knowledge)})
+    """One document's extraction as sorted, de-duplicated N-Triples lines."""
+    return [line.decode("utf-8") for line in extraction_utf8_lines(extraction, knowledge)]
+
+
+def extraction_utf8_lines(extraction: Extraction, knowledge: Knowledge) -> list[bytes]:
+    """The same lines as UTF-8 (what a build writes), in the same order: UTF-8 sorts as code points do.
+
+    Bytes take half the memory of text holding curly quotes, which matters for a long document.
+    """
+    return sorted({f"{s} {p} {o} .\n".encode("utf-8") for s, p, o in _extraction_nt(extraction, knowledge)})
 
 
 def extraction_triples(extraction: Extraction, knowledge: Knowledge) -> Iterator[Triple]:

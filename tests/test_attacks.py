@@ -9,6 +9,7 @@ exact statements (the extractor is free to change what it finds).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -181,7 +182,7 @@ def test_the_guard_still_catches_the_pages_own_remote_markup():
 
 def test_undecodable_and_newline_file_names_are_reported_safely(tmp_path, monkeypatch):
     hand_coded(monkeypatch)
-    corpus = tmp_path / "corpus"
+    corpus = tmp_path / os.fsdecode(b"corpus\xff")  # the folder's own name too
     corpus.mkdir()
     for raw in (b"caf\xe9.txt", b"two\nlines.txt", b"fake\nfailed: other.txt"):
         with open(os.path.join(os.fsencode(corpus), raw), "wb") as stream:
@@ -191,6 +192,7 @@ def test_undecodable_and_newline_file_names_are_reported_safely(tmp_path, monkey
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == ["failed: empty.txt: empty file"]  # no forged line
     report = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
+    assert report["source"].endswith("/corpus\\xff") and "corpus\ufffd" in result.output
     assert sorted(f["file"] for f in report["files"]) == \
         ["caf\\xe9.txt", "empty.txt", "fake\\nfailed: other.txt", "two\\nlines.txt"]
     documents = carekg.load(tmp_path / "out" / "graph.ttl").query(
@@ -314,16 +316,21 @@ def test_a_signal_mid_build_stops_workers_and_removes_the_temporary_folder(tmp_p
         if len(workers) >= 2 and list(out.glob(".carekg-build-*")):
             break
         time.sleep(0.05)
-    assert process.poll() is None and len(workers) >= 2, "the build ended before it could be interrupted"
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 1
-    assert stderr.decode().strip().splitlines()[-1] == (
-        f"Error: build stopped by {signal.Signals(signum).name}; temporary files removed, previous outputs left as they were")
-    assert list(out.glob(".carekg-build-*")) == []
-    time.sleep(0.5)
-    alive = [w.pid for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
-    assert alive == [], f"workers left running: {alive}"
+    try:
+        assert process.poll() is None and len(workers) >= 2, "the build ended before it could be interrupted"
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 1
+        assert stderr.decode().strip().splitlines()[-1] == (f"Error: build stopped by {signal.Signals(signum).name}; "
+                                                            "temporary files removed, previous outputs left as they were")
+        assert list(out.glob(".carekg-build-*")) == []
+        time.sleep(0.5)
+        alive = [w.pid for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+        assert alive == [], f"workers left running: {alive}"
+    finally:  # whatever happened, nothing of this test outlives it
+        for survivor in [*workers, parent]:
+            with contextlib.suppress(psutil.Error):
+                survivor.kill()
 
 
 # --- 11. formula injection in CSV exports -----------------------------------------------------------------------
