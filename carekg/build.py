@@ -60,7 +60,7 @@ class DocumentResult:
     """
 
     file: str
-    own: bytes = b""
+    own: bytes | bytearray = b""
     shared: tuple[bytes, ...] = ()
     agents: frozenset[str] = frozenset()
     statements: int = 0
@@ -140,15 +140,25 @@ def extract_to_lines(document: Document) -> DocumentResult:
     try:
         extraction = extract_in_sections(document, knowledge)
         lines = extraction_utf8_lines(extraction, knowledge)
+        result = DocumentResult(document.file, agents=frozenset(extraction.agents),
+                                statements=len(extraction.statements), claims=len(extraction.claims))
+        del extraction
         own_subjects = tuple(f"<{base}{document_slug(document.file)}{end}".encode("utf-8")
                              for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
-        shared = tuple(line for line in lines if not line.startswith(own_subjects))
-        own = b"".join(line for line in lines if line.startswith(own_subjects))
+        # Each line is let go once copied into the document's blob, so a long document's lines
+        # and its blob are never both whole in memory (a bytearray grows in place).
+        own, shared = bytearray(), []
+        for index, line in enumerate(lines):
+            lines[index] = b""
+            if line.startswith(own_subjects):
+                own += line
+            else:
+                shared.append(line)
         del lines
+        result.own, result.shared = own, tuple(shared)
     except Exception as exc:  # one bad document must not sink the corpus (a MemoryError, text no UTF-8 can hold …)
         return DocumentResult(document.file, error=f"extraction failed ({type(exc).__name__}: {exc})")
-    return DocumentResult(document.file, own, shared, frozenset(extraction.agents),
-                          len(extraction.statements), len(extraction.claims))
+    return result
 
 
 def _extract_all(documents: list[Document], jobs: int, progress: Progress | None) -> Iterator[DocumentResult]:

@@ -82,7 +82,7 @@ def _node(line: bytes) -> bytes:
 def sample_document(own: bytes, budget: int) -> list[bytes]:
     """About ``budget`` of a document's own N-Triples lines: the document node, and evenly spread
     statements and claims with everything they refer to (selectors, values, cited claims)."""
-    lines = [line + b"\n" for line in own.split(b"\n")[:-1]]
+    lines = [bytes(line) + b"\n" for line in own.split(b"\n")[:-1]]  # bytes: hashable, even from a bytearray
     if len(lines) <= budget:
         return lines
     document: list[bytes] = []
