@@ -93,6 +93,14 @@ def _children(process) -> list:
         return []
 
 
+def _memory(process) -> int:
+    """Proportional set size: forked children share pages with their parent, which RSS would count twice."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, OSError):  # no /proc/PID/smaps here: resident size instead
+        return process.memory_info().rss
+
+
 def write(folder: Path, name: str | bytes, data: bytes | str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = Path(os.fsdecode(os.path.join(os.fsencode(folder), os.fsencode(name))))
@@ -429,10 +437,3 @@ def main(argv: list[str] | None = None) -> None:
 if __name__ == "__main__":
     main()
 
-
-def _memory(process) -> int:
-    """Proportional set size: forked children share pages with their parent, which RSS would count twice."""
-    try:
-        return process.memory_full_info().pss
-    except (AttributeError, OSError):  # no /proc/PID/smaps here: resident size instead
-        return process.memory_info().rss

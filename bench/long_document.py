@@ -60,6 +60,14 @@ def peak_memory(process: subprocess.Popen, interval: float = 0.05) -> int:
     return peak
 
 
+def _memory(process) -> int:
+    """Proportional set size: forked children share pages with their parent, which RSS would count twice."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, OSError):  # no /proc/PID/smaps here: resident size instead
+        return process.memory_info().rss
+
+
 def measure(megabytes: float, work: Path, jobs: int, validate: bool, timeout: float) -> dict:
     folder = work / f"long-{megabytes:g}mb"
     corpus, out = folder / "corpus", folder / "build"
@@ -127,10 +135,3 @@ def main(argv: list[str] | None = None) -> list[dict]:
 if __name__ == "__main__":
     main()
 
-
-def _memory(process) -> int:
-    """Proportional set size: forked children share pages with their parent, which RSS would count twice."""
-    try:
-        return process.memory_full_info().pss
-    except (AttributeError, OSError):  # no /proc/PID/smaps here: resident size instead
-        return process.memory_info().rss

@@ -233,8 +233,9 @@ def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, s
     stride = max(1, len(corpus.documents) // SAMPLE_CANDIDATES)
     agents: set[str] = set()
     own_triples = 0
-    with output_errors(spool), spool.open("wb") as stream, \
-            contextlib.closing(_extract_all(corpus.documents, jobs, progress)) as results:
+    with output_errors(spool):
+        stream = spool.open("wb")
+    with stream, contextlib.closing(_extract_all(corpus.documents, jobs, progress)) as results:
         for index, result in enumerate(results):
             if result.error:
                 corpus.note(result.file, "failed", result.error)
@@ -248,7 +249,8 @@ def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, s
                     seen.add(line)
                     extracted.shared.append(line)
             if sample and index % stride == 0:
-                own = result.own if lines <= VALIDATE_MAX_TRIPLES else b"".join(sample_document(result.own, VALIDATE_MAX_TRIPLES))
+                own = result.own if lines <= VALIDATE_MAX_TRIPLES else \
+                    b"".join(sample_document(result.own, VALIDATE_MAX_TRIPLES))
                 extracted.sample.append(Candidate(result.file, own, result.shared, lines))
             agents |= result.agents
             summary.documents += 1

@@ -26,17 +26,24 @@ __all__ = ["BuildStopped", "STOP_SIGNALS", "stop_on_signals", "deferred_signals"
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
+class _Deferral:
+    """Process-wide, as signals are: while ``depth`` > 0 the handler notes a signal instead of raising."""
+
+    depth = 0
+    pending: list[int] = []
+
+
 class BuildStopped(CareKGError):
     """The build was asked to stop by a signal."""
 
-    def __init__(self, signum: int):
-        super().__init__(f"build stopped by {signal.Signals(signum).name}; temporary files removed, "
-                         "previous outputs left as they were")
+    def __init__(self, signum: int, written: bool = False):
+        name = signal.Signals(signum).name
+        if written:  # the signal came while the outputs were being renamed into place
+            message = f"build stopped by {name} just after its outputs were written (they are complete)"
+        else:
+            message = f"build stopped by {name}; temporary files removed, previous outputs left as they were"
+        super().__init__(message)
         self.signum = signum
-
-
-def _raise(signum: int, frame: object) -> None:
-    raise BuildStopped(signum)
 
 
 @contextlib.contextmanager
@@ -45,12 +52,18 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread; the caller's process decides
         return
-    parent = os.getpid()
+    parent, stopping = os.getpid(), []
 
     def handler(signum: int, frame: object) -> None:
         if os.getpid() != parent:  # a forked worker that inherited the handler: just end
             os._exit(128 + signum)
-        _raise(signum, frame)
+        if stopping:  # a second signal must not interrupt the clean-up the first one started
+            return
+        if _Deferral.depth:
+            _Deferral.pending.append(signum)
+            return
+        stopping.append(signum)
+        raise BuildStopped(signum)
 
     previous = {number: signal.signal(number, handler) for number in STOP_SIGNALS}
     try:
@@ -62,15 +75,20 @@ def stop_on_signals() -> Iterator[None]:
 
 @contextlib.contextmanager
 def deferred_signals() -> Iterator[None]:
-    """Hold SIGTERM and SIGHUP back within this block; they are delivered when it ends."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    """Within this block a SIGTERM or SIGHUP is noted, not raised; one that came then stops the build
+    when the block ends, saying truthfully that the block (the renaming of the outputs) was done.
+
+    (Blocking the signals would not do: the pool threads of a build would take them instead.)
+    """
+    _Deferral.depth += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        _Deferral.depth -= 1
+    if _Deferral.pending and not _Deferral.depth:
+        signum = _Deferral.pending[0]
+        _Deferral.pending.clear()
+        raise BuildStopped(signum, written=True)
 
 
 def terminate_workers(pool: ProcessPoolExecutor) -> None:

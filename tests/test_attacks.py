@@ -333,6 +333,29 @@ def test_a_signal_mid_build_stops_workers_and_removes_the_temporary_folder(tmp_p
                 survivor.kill()
 
 
+def test_a_signal_while_outputs_are_renamed_waits_and_says_so(tmp_path, monkeypatch):
+    from carekg import build as build_module
+    from carekg.stopping import BuildStopped
+
+    hand_coded(monkeypatch)
+    write(tmp_path / "corpus", "a.txt", "We urge the government to act.\n")
+    real_replace, calls = os.replace, []
+
+    def replace(source, target):
+        if not calls:
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives while the first output is being renamed
+        calls.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(build_module.os, "replace", replace)
+    with pytest.raises(BuildStopped, match="^build stopped by SIGTERM just after its outputs were written"):
+        build(tmp_path / "corpus", tmp_path / "out")
+    assert sorted(path.name for path in calls) == [  # every output renamed into place, none left half done
+        "agreement.html", "build-report.json", "claims.csv", "divergence.html", "graph.ttl", "organisations.csv",
+        "statements.csv"]
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+
+
 # --- 11. formula injection in CSV exports -----------------------------------------------------------------------
 
 def test_csv_exports_neutralise_formulas(tmp_path, monkeypatch):
