@@ -114,6 +114,9 @@ def validate(graph: Path) -> None:
 def export(kind: str, graph: Path, output: Path | None) -> None:
     """Export statements, claims or organisations of a graph as CSV.
 
+    Spreadsheet-safe: a text cell starting with =, +, -, @, a tab or a
+    carriage return gets a leading apostrophe, so it is never run as a formula.
+
     \b
     Example:
       carekg export statements build/graph.ttl -o statements.csv
