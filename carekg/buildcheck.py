@@ -148,17 +148,12 @@ class Validation:
             files.append({"file": candidate.file, "triples": len(lines), "of_triples": own_lines})
         self.scope = Scope(whole, len(chosen), documents, len(sample), triples, files)
         text = b"".join(sorted(sample))
-        # Always in a process of its own (rdflib and pyshacl's memory goes back when it ends); in the
-        # background when there is a second core to spare, else waited for now.
-        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(max_workers=1)
-        self._future = self._pool.submit(_count_violations, text)
-        del text, sample
-        if not background:
-            try:
-                self.violations()
-            except BaseException:  # stopped while waiting: the caller has no object to close yet
-                self.close(terminate=True)
-                raise
+        self._pool: ProcessPoolExecutor | None = None
+        if background:  # on a second core, while the build writes its outputs
+            self._pool = ProcessPoolExecutor(max_workers=1)
+            self._future = self._pool.submit(_count_violations, text)
+        else:
+            self._violations: int | None = _count_violations(text)
 
     @property
     def label(self) -> str:
@@ -168,7 +163,7 @@ class Validation:
         """The number of violations found (waiting for the check); None when the validating process died."""
         if not hasattr(self, "_violations"):
             try:
-                self._violations: int | None = self._future.result()
+                self._violations = self._future.result()
             except BrokenProcessPool:
                 self._violations = None
         return self._violations

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import CareKGError
+from .errors import BuildStopped, CareKGError
 
 EXAMPLES = """\b
 Examples:
@@ -33,7 +33,7 @@ class CareKGGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except CareKGError as exc:
+        except (CareKGError, BuildStopped) as exc:
             raise click.ClickException(str(exc)) from exc
 
 

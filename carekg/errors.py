@@ -45,3 +45,23 @@ class EvaluationError(CareKGError):
 
 class PushError(CareKGError):
     """A graph cannot be sent: bad endpoint or graph IRI, unreachable server, or an HTTP error."""
+
+
+class BuildStopped(BaseException):
+    """A build was stopped by SIGTERM or SIGHUP.
+
+    Like ``KeyboardInterrupt`` it is not an ``Exception``, so that no ``except
+    Exception`` on the way (the extractor guards every document with one)
+    can swallow it; the CLI shows it as one ``Error:`` line, exit code 1.
+    """
+
+    def __init__(self, signum: int, written: bool = False):
+        import signal
+
+        name = signal.Signals(signum).name
+        if written:  # the signal came while the outputs were being renamed into place
+            message = f"build stopped by {name} just after its outputs were written (they are complete)"
+        else:
+            message = f"build stopped by {name}; temporary files removed, previous outputs left as they were"
+        super().__init__(message)
+        self.signum = signum

@@ -19,7 +19,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator
 
-from .errors import CareKGError
+from .errors import BuildStopped
 
 __all__ = ["BuildStopped", "STOP_SIGNALS", "stop_on_signals", "deferred_signals", "terminate_workers"]
 
@@ -31,19 +31,6 @@ class _Deferral:
 
     depth = 0
     pending: list[int] = []
-
-
-class BuildStopped(CareKGError):
-    """The build was asked to stop by a signal."""
-
-    def __init__(self, signum: int, written: bool = False):
-        name = signal.Signals(signum).name
-        if written:  # the signal came while the outputs were being renamed into place
-            message = f"build stopped by {name} just after its outputs were written (they are complete)"
-        else:
-            message = f"build stopped by {name}; temporary files removed, previous outputs left as they were"
-        super().__init__(message)
-        self.signum = signum
 
 
 @contextlib.contextmanager

@@ -333,9 +333,33 @@ def test_a_signal_mid_build_stops_workers_and_removes_the_temporary_folder(tmp_p
                 survivor.kill()
 
 
+def test_sigterm_stops_a_single_process_build_inside_the_extractor(tmp_path):
+    """With --jobs 1 the signal lands inside the extractor, whose guard catches every Exception: it must not swallow it."""
+    write(tmp_path / "corpus", "long.txt", long_text(600_000))
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "carekg", "build", str(tmp_path / "corpus"), "-o", str(out)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while process.poll() is None and not list(out.glob(".carekg-build-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)  # well into the extraction of a 0.6 MB document (several seconds)
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        assert time.monotonic() - started < 30
+        assert process.returncode == 1
+        assert stderr.decode().strip().splitlines()[-1].startswith("Error: build stopped by SIGTERM; temporary files removed")
+        assert list(out.glob(".carekg-build-*")) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
 def test_a_signal_while_outputs_are_renamed_waits_and_says_so(tmp_path, monkeypatch):
     from carekg import build as build_module
-    from carekg.stopping import BuildStopped
+    from carekg.errors import BuildStopped
 
     hand_coded(monkeypatch)
     write(tmp_path / "corpus", "a.txt", "We urge the government to act.\n")
