@@ -81,6 +81,9 @@ class Run:
             label, _, value = line.strip().partition(" ")
             if label in ("statements", "SHACL", "files") and line.startswith("  "):
                 result[label] = value.strip()
+        problems = [line for line in lines if line.startswith(("failed:", "warning:", "skipped:"))]
+        if problems:
+            result["problems"] = problems[:5]
         if "Error:" not in result["last"] and any(line.startswith("Traceback") for line in lines):
             result["last"] = "Traceback: " + result["last"]
         return result
@@ -106,17 +109,6 @@ def write(folder: Path, name: str | bytes, data: bytes | str) -> Path:
     path = Path(os.fsdecode(os.path.join(os.fsencode(folder), os.fsencode(name))))
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return path
-
-
-def docx(paragraphs: list[str]) -> bytes:
-    import docx as python_docx
-
-    document = python_docx.Document()
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def seed_graph(run: Run, work: Path) -> Path:
@@ -282,11 +274,26 @@ def push_url_space(run: Run, work: Path, size: float) -> dict:
 
 
 def docx_bomb(run: Run, work: Path, size: float) -> dict:
-    buffer = io.BytesIO(docx([STATEMENT]))
-    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/padding.xml", bytes(int(size * 2**30)))
-    write(work / "corpus", "bomb.docx", buffer.getvalue())
-    return run("build", work / "corpus", "-o", work / "out", "--no-validate")
+    """A real .docx whose picture unpacks to ``size`` GiB of zeros (python-docx reads every part a document uses)."""
+    import docx as python_docx
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    document = python_docx.Document()
+    document.add_paragraph(STATEMENT)
+    document.add_picture(io.BytesIO(png))
+    packed = io.BytesIO()
+    document.save(packed)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(packed) as source, zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename.startswith("word/media/"):
+                data = bytes(int(size * 2**30))  # the picture, as 1 GiB of zeros
+            target.writestr(member.filename, data)
+    write(work / "corpus", "bomb.docx", bomb.getvalue())
+    result = run("build", work / "corpus", "-o", work / "out", "--no-validate")
+    result["packed_mb"] = round(len(bomb.getvalue()) / 1e6, 1)
+    return result
 
 
 def deep_html(run: Run, work: Path, size: float) -> dict:

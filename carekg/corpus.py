@@ -306,8 +306,14 @@ def check_unpacked_size(data: bytes, file: str, limit: int) -> None:
     except (zipfile.BadZipFile, ValueError, OSError):
         return  # not a readable zip: the loader says so in its own words
     if unpacked > limit:
-        raise LoadError(file, f"unpacks to {unpacked / 1e6:.3g} MB, over the limit of {limit / 1e6:.3g} MB "
+        raise LoadError(file, f"unpacks to {_megabytes(unpacked)} MB, over the limit of {_megabytes(limit)} MB "
                               "for unpacked files (a zip bomb?)")
+
+
+def _megabytes(size: int) -> str:
+    """``0.118``, ``10.8``, ``1,074``: three significant figures, never an exponent."""
+    value = size / 1e6
+    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
 
 
 def _load(path: Path, name: str, max_bytes: int) -> Loaded:

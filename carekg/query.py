@@ -176,7 +176,7 @@ def check_read_only(text: str) -> str:
     ``INSERT`` in a string or comment is no update and ``WITH <g> DELETE …`` is.
     """
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
         parsed = _parsed(text)
