@@ -13,6 +13,8 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import json
 import os
 import tempfile
@@ -25,15 +27,18 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import __version__
-from .corpus import CORRECTIONS_NAME, DEFAULT_MAX_BYTES, FileOutcome, read_corpus
-from .errors import CareKGError
+from .corpus import CORRECTIONS_NAME, DEFAULT_MAX_BYTES, FileOutcome, display_name, read_corpus
 from .decisions import CorrectionsOutcome, apply_corrections
+from .errors import CareKGError, OutputError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
-from .graph import extraction_lines, ontology_triples, run_triples, serialise_turtle, slug, stage_file, to_ntriples_lines
+from .buildcheck import Candidate, Validation, sample_document
+from .graph import (document_slug, extraction_utf8_lines, ontology_triples, output_errors, run_triples, serialise_turtle,
+                    stage_file, to_ntriples_lines)
 from .knowledge import load_knowledge
 from .render import build_views
 from .model import Document
 from .namespace import CL, DOC, ST
+from .stopping import deferred_signals, stop_on_signals, terminate_workers
 
 __all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs"]
 
@@ -56,7 +61,7 @@ class DocumentResult:
     """
 
     file: str
-    own: bytes = b""
+    own: bytes | bytearray = b""
     shared: tuple[bytes, ...] = ()
     agents: frozenset[str] = frozenset()
     statements: int = 0
@@ -92,6 +97,8 @@ class BuildSummary:
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     validation: str = "not run"
+    violations: int | None = None  # SHACL violations found by the build's check (None: not run)
+    validation_scope: dict | None = None  # what the check covered (the whole graph or a sample)
     files: dict[str, Path] = field(default_factory=dict)
     corrections: CorrectionsOutcome | None = None  # None: the corpus has no corrections.csv
 
@@ -110,6 +117,15 @@ class BuildSummary:
         corrections = bool(self.corrections and self.corrections.failed)
         return " and ".join(what for what, failed in (("files", files), ("corrections", corrections)) if failed)
 
+    def failure(self) -> str | None:
+        """Why the build should exit non-zero (failed files, an invalid graph), or None."""
+        reasons = []
+        if self.failed:
+            reasons.append(f"some {self.failed_inputs} failed (listed above; see build-report.json)")
+        if self.violations:
+            reasons.append(f"the graph has {self.violations} SHACL violation(s) (run carekg validate {self.out / 'graph.ttl'})")
+        return "; ".join(reasons) + "; --keep-going to accept" if reasons else None
+
     def problem_lines(self) -> list[str]:
         """One line per problem, naming the file: ``failed: empty.txt: empty file``."""
         lines = [line for outcome in self.problems for line in outcome.lines()]
@@ -123,26 +139,36 @@ class BuildSummary:
 
 
 def extract_to_lines(document: Document) -> DocumentResult:
-    """Extract one document and return its triples as N-Triples (runs in workers)."""
-    from .extract import extract_document
+    """Extract one document and return its triples as N-Triples (runs in workers).
+
+    A long document is extracted in sections (:mod:`carekg.sections`), so its
+    cost stays linear in its length.
+    """
+    from .sections import extract_in_sections
 
     knowledge = load_knowledge()
     try:
-        extraction = extract_document(document, knowledge)
-        lines = extraction_lines(extraction, knowledge)
-    except Exception as exc:  # one bad document must not sink the corpus; reported per file
+        extraction = extract_in_sections(document, knowledge)
+        lines = extraction_utf8_lines(extraction, knowledge)
+        result = DocumentResult(document.file, agents=frozenset(extraction.agents),
+                                statements=len(extraction.statements), claims=len(extraction.claims))
+        del extraction
+        own_subjects = tuple(f"<{base}{document_slug(document.file)}{end}".encode("utf-8")
+                             for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
+        # Each line is let go once copied into the document's blob, so a long document's lines
+        # and its blob are never both whole in memory (a bytearray grows in place).
+        own, shared = bytearray(), []
+        for index, line in enumerate(lines):
+            lines[index] = b""
+            if line.startswith(own_subjects):
+                own += line
+            else:
+                shared.append(line)
+        del lines
+        result.own, result.shared = own, tuple(shared)
+    except Exception as exc:  # one bad document must not sink the corpus (a MemoryError, text no UTF-8 can hold …)
         return DocumentResult(document.file, error=f"extraction failed ({type(exc).__name__}: {exc})")
-    own_subjects = tuple(f"<{base}{slug(document.file)}{end}" for base, end in ((DOC, "> "), (ST, "/"), (CL, "/")))
-    own = [line for line in lines if line.startswith(own_subjects)]
-    shared = tuple(line.encode("utf-8") for line in lines if not line.startswith(own_subjects))
-    return DocumentResult(
-        document.file,
-        "".join(own).encode("utf-8"),
-        shared,
-        frozenset(extraction.agents),
-        len(extraction.statements),
-        len(extraction.claims),
-    )
+    return result
 
 
 def _extract_all(documents: list[Document], jobs: int, progress: Progress | None) -> Iterator[DocumentResult]:
@@ -159,17 +185,36 @@ def _extract_all(documents: list[Document], jobs: int, progress: Progress | None
     yield extract_to_lines(documents[0])
     if progress:
         progress(1, total)
-    # Chunks amortise pickling; small enough that the progress bar still moves.
+    # Chunks amortise pickling; small enough that the progress bar still moves. A few chunks per
+    # worker are in flight at a time, submitted in order and read back in order.
     chunksize = max(1, min(64, total // (jobs * 8)))
+    chunks = [documents[start:start + chunksize] for start in range(1, total, chunksize)]
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    pending: collections.deque = collections.deque()
+    submitted, index, stopped = 0, 1, False
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(extract_to_lines, documents[1:], chunksize=chunksize)
-            for index, result in enumerate(results, start=2):
+        while pending or submitted < len(chunks):
+            while submitted < len(chunks) and len(pending) < 4 * jobs:
+                pending.append(pool.submit(_extract_chunk, chunks[submitted]))
+                submitted += 1
+            for result in pending.popleft().result():
+                index += 1
                 yield result
                 if progress:
                     progress(index, total)
     except BrokenProcessPool as exc:
         raise CareKGError(f"a worker process died during extraction (out of memory?); try fewer --jobs ({exc})") from exc
+    except BaseException:  # stopped (a signal, Ctrl-C, an error): the workers' work is not wanted
+        stopped = True
+        terminate_workers(pool)
+        raise
+    finally:
+        # Once its workers are gone the pool fails its pending work itself (cancelling it too would race that).
+        pool.shutdown(wait=True, cancel_futures=not stopped)
+
+
+def _extract_chunk(documents: list[Document]) -> list[DocumentResult]:
+    return [extract_to_lines(document) for document in documents]
 
 
 @dataclass
@@ -178,34 +223,45 @@ class _Extracted:
 
     header: list[bytes]  # ontology, codebook, registry and run, sorted
     shared: list[bytes]  # lines several documents may produce, each once
-    sample: list[tuple[bytes, tuple[bytes, ...]]]  # candidate documents for the SHACL sample
+    sample: list[Candidate]  # candidate documents for the SHACL sample
 
 
 # Documents kept as SHACL-sample candidates: about this many, evenly spread.
 SAMPLE_CANDIDATES = 400
 
 
-def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, summary: BuildSummary) -> _Extracted:
-    """Extract every document, append each one's own triples to ``spool`` in file order; count into ``summary``."""
+def _extract_corpus(corpus, jobs: int, progress: Progress | None, spool: Path, summary: BuildSummary,
+                    sample: bool = True) -> _Extracted:
+    """Extract every document, append each one's own triples to ``spool`` in file order; count into ``summary``.
+
+    With ``sample``, an evenly spread set of documents is kept for the SHACL check: of a long
+    one, only as many of its triples as the check could ever use.
+    """
     header = [line.encode("utf-8") for line in to_ntriples_lines([*ontology_triples(), *run_triples()])]
     seen: set[bytes] = set(header)
     extracted = _Extracted(header, [], [])
     stride = max(1, len(corpus.documents) // SAMPLE_CANDIDATES)
     agents: set[str] = set()
     own_triples = 0
-    with spool.open("wb") as stream:
-        for index, result in enumerate(_extract_all(corpus.documents, jobs, progress)):
+    with output_errors(spool):
+        stream = spool.open("wb")
+    with stream, contextlib.closing(_extract_all(corpus.documents, jobs, progress)) as results:
+        for index, result in enumerate(results):
             if result.error:
                 corpus.note(result.file, "failed", result.error)
                 continue
-            stream.write(result.own)
-            own_triples += result.own.count(b"\n")
+            with output_errors(spool):
+                stream.write(result.own)
+            lines = result.own.count(b"\n")
+            own_triples += lines
             for line in result.shared:
                 if line not in seen:
                     seen.add(line)
                     extracted.shared.append(line)
-            if index % stride == 0:
-                extracted.sample.append((result.own, result.shared))
+            if sample and index % stride == 0:
+                own = result.own if lines <= VALIDATE_MAX_TRIPLES else \
+                    b"".join(sample_document(result.own, VALIDATE_MAX_TRIPLES))
+                extracted.sample.append(Candidate(result.file, own, result.shared, lines))
             agents |= result.agents
             summary.documents += 1
             summary.statements += result.statements
@@ -229,9 +285,15 @@ def build(
 
     Bad input files never raise: each gets an outcome in the summary and in
     ``OUT/build-report.json``. Raises ``CareKGError`` only when nothing
-    sensible can be built (no such folder, a worker process died).
+    sensible can be built (no such folder, an output that cannot be written,
+    a worker process died, SIGTERM or SIGHUP: the build then stops its workers
+    and removes its temporary folder, as on Ctrl-C).
     """
-    source, out = Path(source), Path(out)
+    with stop_on_signals():
+        return _build(Path(source), Path(out), jobs, max_bytes, validate, progress)
+
+
+def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, progress: Progress | None) -> BuildSummary:
     check_jobs(jobs)
     started = datetime.now(timezone.utc)
     stages = _Stages()
@@ -241,15 +303,19 @@ def build(
         load_knowledge()  # parsed once here; forked workers inherit the cache
         corpus = read_corpus(source, max_bytes=max_bytes, exclude=[out])
 
-    out.mkdir(parents=True, exist_ok=True)
-    checking: _Validation | None = None
+    checking: Validation | None = None
     try:
         # Documents' N-Triples go to a scratch file as they arrive (in file order), so
         # the parent never holds the whole graph as text: the store and Turtle read it.
-        with tempfile.TemporaryDirectory(prefix=".carekg-build-", dir=out) as scratch:
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"the output folder '{out}' is a file")
+        with output_errors(out):
+            out.mkdir(parents=True, exist_ok=True)
+            scratch_folder = tempfile.TemporaryDirectory(prefix=".carekg-build-", dir=out)
+        with scratch_folder as scratch:
             spool = Path(scratch) / "documents.nt"
             with stages("extract"):
-                extracted = _extract_corpus(corpus, jobs, progress, spool, summary)
+                extracted = _extract_corpus(corpus, jobs, progress, spool, summary, sample=validate)
                 corpus.documents.clear()  # their text is in the spool now; free it before the store grows
 
             # SHACL runs on a second core while this one writes Turtle, CSVs and views (with
@@ -259,8 +325,8 @@ def build(
             header = extracted.header
             if validate:
                 with stages("validate"):
-                    checking = _Validation(header, extracted.sample, summary.triples, summary.documents,
-                                           background=jobs > 1)
+                    checking = Validation(header, extracted.sample, summary.triples, summary.documents,
+                                          VALIDATE_MAX_TRIPLES, background=jobs > 1)
                     if not has_corrections:
                         checking.start()
 
@@ -301,21 +367,29 @@ def build(
         if checking is not None:
             with stages("validate"):  # only the wait, when it ran in the background
                 summary.validation = checking.result()
-    finally:
+                summary.violations = checking.violations()
+                summary.validation_scope = checking.scope.report()
+    except BaseException:
         if checking is not None:
-            checking.close()  # a failed build must not leave a validating process behind
+            checking.close(terminate=True)  # a failed or stopped build must not leave a validating process behind
+        raise
+    if checking is not None:
+        checking.close()
 
     outputs["build-report.json"] = _report(summary)
-    with stages("write"):
+    with stages("write"), output_errors(out):
         summary.files.update(write_outputs(out, outputs))
     summary.seconds = stages.seconds
     finished = datetime.now(timezone.utc)
     run_record = {
-        "software": "carekg", "version": __version__, "source": str(source), "out": str(out), "jobs": jobs,
+        "software": "carekg", "version": __version__, "source": display_name(str(source)), "out": display_name(str(out)),
+        "jobs": jobs,
         "started": started.isoformat(timespec="seconds"), "finished": finished.isoformat(timespec="seconds"),
         "seconds": {k: round(v, 3) for k, v in summary.seconds.items()},
     }
-    summary.files.update(write_outputs(out, {"run.json": (json.dumps(run_record, indent=2) + "\n").encode("utf-8")}))
+    with output_errors(out):
+        run_json = (json.dumps(run_record, indent=2) + "\n").encode("utf-8")
+        summary.files.update(write_outputs(out, {"run.json": run_json}))
     return summary
 
 
@@ -349,8 +423,9 @@ def write_outputs(out: Path, outputs: dict[str, bytes]) -> dict[str, Path]:
     try:
         for name in sorted(outputs):
             staged.append((stage_file(out / name, outputs[name]), out / name))
-        for temporary, final in staged:
-            os.replace(temporary, final)
+        with deferred_signals():  # SIGTERM now would leave the outputs half replaced: it waits a moment
+            for temporary, final in staged:
+                os.replace(temporary, final)
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
@@ -371,83 +446,12 @@ def _store_from_ntriples(*parts: bytes | Path):
     """An in-memory pyoxigraph store of N-Triples given as bytes or files (the exports and views query it)."""
     import pyoxigraph as ox
 
+    from .rdfio import load_store
+
     store = ox.Store()
     for part in parts:
-        if isinstance(part, Path):
-            store.bulk_load(path=str(part), format=ox.RdfFormat.N_TRIPLES)
-        else:
-            store.bulk_load(part, format=ox.RdfFormat.N_TRIPLES)
+        load_store(part, "nt", store)  # a document's text may be a literal over pyoxigraph's 16 MiB token limit
     return store
-
-
-class _Validation:
-    """SHACL validation of the built triples, in a background process or inline.
-
-    The whole graph is checked when small; above ``VALIDATE_MAX_TRIPLES`` the
-    ontology plus an evenly spread sample of documents. The shapes check how
-    statements, claims and documents are written, which is the same code for
-    every document, so a sample catches systematic faults; ``carekg validate
-    GRAPH`` checks a whole large graph when that is wanted.
-    """
-
-    def __init__(self, header: list[bytes], candidates: list[tuple[bytes, tuple[bytes, ...]]], triples: int,
-                 documents: int, background: bool):
-        self._whole = triples <= VALIDATE_MAX_TRIPLES and len(candidates) == documents
-        if self._whole:
-            chosen, self.label = candidates, "whole graph"
-        else:
-            per_document = max(1, (triples - len(header)) // max(1, documents))
-            wanted = max(1, (VALIDATE_MAX_TRIPLES - len(header)) // per_document)
-            chosen = candidates[::max(1, -(-len(candidates) // wanted))]
-            self.label = f"sample of {len(chosen):,} of {documents:,} documents; carekg validate checks all"
-        self._sample = set(header)
-        for own, shared in chosen:
-            self._sample.update(split_lines(own))
-            self._sample.update(shared)
-        self._pool: ProcessPoolExecutor | None = None
-        if background:
-            # The validating process is forked now, while this one is small: forked after the store
-            # is built, it would share (and, as far as RSS can tell, double) the store's memory.
-            self._pool = ProcessPoolExecutor(max_workers=1)
-            self._pool.submit(int)
-
-    def start(self, corrections: tuple[set[bytes], list[bytes]] = (set(), [])) -> None:
-        """Check the sample, with the analysts' corrections (lines removed, added) when it is the whole graph."""
-        sample = self._sample
-        if self._whole:  # a sample of documents is checked as extracted: the analysts' lines refer to any document
-            removed, added = corrections
-            sample = (sample - removed) | set(added)
-        text = b"".join(sorted(sample)).decode("utf-8")
-        del self._sample
-        if self._pool is not None:
-            self._future = self._pool.submit(_count_violations, text)
-        else:
-            self._violations = _count_violations(text)
-
-    def result(self) -> str:
-        if self._pool is not None:
-            try:
-                self._violations = self._future.result()
-            except BrokenProcessPool:
-                return "not run (the validating process died)"
-        if self._violations:
-            return f"{self._violations} SHACL violation(s) ({self.label}); run carekg validate"
-        return f"conforms ({self.label})"
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-
-def _count_violations(ntriples: str) -> int:
-    from rdflib import Graph
-
-    from .validate import validate_graph
-
-    graph = Graph()
-    graph.parse(data=ntriples, format="nt")
-    return len(validate_graph(graph))
 
 
 def _report(summary: BuildSummary) -> bytes:
@@ -457,7 +461,7 @@ def _report(summary: BuildSummary) -> bytes:
     inputs is the same bytes.
     """
     report = {
-        "source": str(summary.source),
+        "source": display_name(str(summary.source)),
         "counts": summary.counts(),
         "documents": summary.documents,
         "organisations": summary.organisations,
@@ -466,6 +470,7 @@ def _report(summary: BuildSummary) -> bytes:
         "triples": summary.triples,
         "validation": summary.validation,
         **({"corrections": summary.corrections.record()} if summary.corrections else {}),
+        "validation_scope": summary.validation_scope,
         "files": [
             {"file": o.file, "status": o.status, "reason": o.reason}
             | ({"problems": [{"status": s, "reason": r} for s, r in o.notes]} if len(o.notes) > 1 else {})

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import CareKGError
+from .errors import BuildStopped, CareKGError
 
 EXAMPLES = """\b
 Examples:
@@ -35,7 +35,7 @@ class CareKGGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except CareKGError as exc:
+        except (CareKGError, BuildStopped) as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -52,7 +52,7 @@ def cli() -> None:
 @click.option("-o", "--out", default="build", show_default=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes for extraction.")
 @click.option("--max-mb", default=50.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Size limit per document, in MB.")
-@click.option("--keep-going", is_flag=True, help="Exit 0 even when some files or corrections failed (they are still reported).")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when some files or corrections failed or the SHACL check found violations (still reported).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
 def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, no_validate: bool) -> None:
     """Build the graph of a corpus folder (default: seeds) into OUT.
@@ -60,7 +60,9 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     Writes OUT/graph.ttl, the CSV exports, OUT/build-report.json and OUT/run.json.
     A bad file (empty, binary, corrupt, encrypted, scanned, too large, a bad
     manifest row) gets one line and the others still build; the exit code is
-    then 1 unless --keep-going. Warnings and skipped files do not fail a build.
+    then 1 unless --keep-going, as when the SHACL check finds violations.
+    Warnings and skipped files do not fail a build. SIGTERM, SIGHUP and
+    Ctrl-C stop the workers and remove the temporary folder.
 
     The analysts' decisions in SOURCE/corrections.csv are applied on every
     build; a bad row gets one line naming it (exit 1 unless --keep-going), a
@@ -77,7 +79,7 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     for line in summary.problem_lines():  # one line per problem, naming the file
         click.echo(line, err=True)
     counts = summary.counts()
-    click.echo(f"Built {out / 'graph.ttl'} from {source}")
+    click.echo(f"Built {click.format_filename(out / 'graph.ttl')} from {click.format_filename(source)}")
     for label, value in (
         ("documents", summary.documents), ("organisations", summary.organisations),
         ("statements", summary.statements), ("claims", summary.claims), ("triples", summary.triples),
@@ -88,9 +90,9 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
         click.echo(f"  {'corrections':<14}" + ", ".join(f"{n} {s}" for s, n in summary.corrections.counts().items()))
     click.echo(f"  {'files':<14}{counts['built']} built, {counts['warning']} with warnings, {counts['failed']} failed, {counts['skipped']} skipped")
     click.echo(f"  {'outputs':<14}{', '.join(sorted(p.name for p in summary.files.values()))}")
-    if summary.failed and not keep_going:
-        raise click.ClickException(f"some {summary.failed_inputs} failed (listed above; see build-report.json); "
-                                   "--keep-going to accept")
+    failure = summary.failure()
+    if failure and not keep_going:
+        raise click.ClickException(failure)
 
 
 @cli.command()
@@ -120,6 +122,9 @@ def validate(graph: Path) -> None:
 @click.option("--raw", is_flag=True, help="As the extractor found them, without the analysts' corrections.")
 def export(kind: str, graph: Path, output: Path | None, raw: bool) -> None:
     """Export statements, claims or organisations of a graph as CSV.
+
+    Spreadsheet-safe: a text cell starting with =, +, -, @, a tab or a
+    carriage return gets a leading apostrophe, so it is never run as a formula.
 
     \b
     Example:
@@ -252,8 +257,10 @@ def _count(number: int, thing: str) -> str:
 @click.option("--store", default="auto", show_default=True, type=click.Choice(["auto", "rdflib", "oxigraph"]),
               help="Query engine; auto picks pyoxigraph for graph files over 2 MB.")
 @click.option("--raw", is_flag=True, help="Ask the graph as extracted, without the analysts' corrections.")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to read the graph and answer before the query is stopped (0: no limit).")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters and exit.")
-def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, raw: bool,
+def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, raw: bool, timeout: float,
           list_queries: bool) -> None:
     """Ask GRAPH a read-only SPARQL question and print the answer.
 
@@ -261,7 +268,9 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
     SPARQL (carekg's prefixes ckg:, cb:, ag:, oa:, skos: … are predeclared).
     Values given with --bind are bound, never pasted into the query: for
     canned queries a proposal id becomes its cb: IRI and an agent id its ag:
-    IRI; inline, a value is a plain literal unless written <iri>.
+    IRI; inline, a value is a plain literal unless written <iri>. Queries never
+    reach the network (SERVICE and FROM are refused). Table output shows the
+    first 1,000 rows and how many there are in all; csv, tsv and json give all.
 
     \b
     Example:
@@ -272,7 +281,7 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
     """
     import shutil
 
-    from .query import format_result, listing, query_graph
+    from .query import format_result, listing, query_graph, row_limit
 
     if list_queries:
         click.echo(listing())
@@ -285,7 +294,7 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
         if not sep or not name.strip():
             raise click.BadParameter(f"'{binding}' is not NAME=VALUE", param_hint="'--bind'")
         values[name.strip()] = value
-    result = query_graph(graph, query, values, store=store, raw=raw)
+    result = query_graph(graph, query, values, store=store, raw=raw, limit=row_limit(fmt), timeout=timeout or None)
     click.echo(format_result(result, fmt, width=shutil.get_terminal_size((100, 24)).columns))
 
 # --- review (analysts' corrections) --------------------------------------------------
@@ -367,12 +376,16 @@ def review_import(sheet: Path, corrections: Path, by: str | None, keep_going: bo
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="Named graph to replace (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the graph (HTTP POST) instead of replacing it (PUT).")
-@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Seconds to wait for the server.")
-def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeout: float) -> None:
+@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=0, min_open=True), help="Seconds the whole push may take.")
+@click.option("--follow", is_flag=True, help="Re-send the graph to a redirect on the same host (otherwise a redirect is an error).")
+def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeout: float, follow: bool) -> None:
     """Send a graph file (.ttl or .nt) to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     PUT replaces the target graph with the file (re-pushing is safe); --append
     POSTs it instead. Works with Oxigraph, Fuseki, GraphDB and other stores.
+    Only a 2xx answer to the request that carried the graph counts as pushed.
+    user:password@ in the endpoint is sent as HTTP Basic authentication and
+    never printed.
 
     \b
     Example:
@@ -381,7 +394,7 @@ def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeou
     """
     from .push import push_graph
 
-    result = push_graph(graph, endpoint, graph_iri, replace=not append, timeout=timeout)
+    result = push_graph(graph, endpoint, graph_iri, replace=not append, timeout=timeout, follow=follow)
     click.echo(f"Pushed {graph}: {result.line()}")
 
 

@@ -11,12 +11,16 @@ Loaders raise ``LoadError`` and nothing else, whatever bytes they are given
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
+import os
 import re
+import zipfile
 import warnings as pywarnings
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator, Literal, NamedTuple
 
@@ -57,8 +61,12 @@ class FileOutcome:
 
     file: str
     status: Status
-    reason: str = ""
     notes: list[tuple[Status, str]] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """Every problem noted, worst first (computed when asked: a manifest may note 100,000)."""
+        return "; ".join(r for _, r in sorted(self.notes, key=lambda note: -SEVERITY[note[0]]))
 
     def line(self) -> str:
         """The outcome as one line: ``failed: a.pdf: encrypted PDF (needs a password)``."""
@@ -89,7 +97,37 @@ class Corpus:
             outcome.status = status
         if reason:
             outcome.notes.append((status, reason))
-            outcome.reason = "; ".join(r for _, r in sorted(outcome.notes, key=lambda n: -SEVERITY[n[0]]))
+
+
+# --- file names ------------------------------------------------------------
+
+# Characters a file name may hold that must not reach a report line or the graph as they are:
+# backslash (the escape character itself), controls (a newline would forge a report line),
+# line and paragraph separators, bidirectional overrides, and undecodable bytes (surrogates).
+_NAME_ESCAPES = re.compile(r"[\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def display_name(name: str) -> str:
+    r"""A file name safe to print, to store in the graph and to key outcomes by.
+
+    Bytes that are not UTF-8 (decoded by Python as surrogates) become ``\xNN``,
+    newlines ``\n``, other control and direction characters ``\xNN``/``\uNNNN``,
+    and a backslash ``\\``, so distinct names stay distinct; other names are unchanged.
+
+    >>> print(display_name("a\nb.txt"), display_name(os.fsdecode(b"caf\xe9.txt")), display_name("x\\y.txt"))
+    a\nb.txt caf\xe9.txt x\\y.txt
+    """
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _NAMED_ESCAPES:
+            return _NAMED_ESCAPES[char]
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.fsdecode keeps it
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _NAME_ESCAPES.sub(escape, name)
 
 
 # --- decoding ---------------------------------------------------------------
@@ -107,15 +145,33 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 100)
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
 def decode_text(data: bytes, file: str) -> tuple[str, list[str]]:
     """Decode bytes as UTF-8, else as cp1252 (else latin-1) with a warning.
 
-    A NUL byte anywhere is binary data, not text (checked beyond the sample too,
-    since a NUL in the stored text would break every consumer downstream).
+    A byte order mark says UTF-16 or UTF-32 (whose ASCII has NUL bytes) and is
+    followed. Otherwise a NUL byte anywhere is binary data, not text (checked
+    beyond the sample too, since a NUL in the stored text would break every
+    consumer downstream).
 
     >>> decode_text("caf\\u00e9".encode("cp1252"), "x.txt")
     ('café', ['x.txt: not valid UTF-8; decoded as cp1252'])
+    >>> decode_text("caf\\u00e9".encode("utf-16"), "x.txt")
+    ('café', [])
     """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise LoadError(file, f"not valid {encoding.upper()[:6]} (it starts with a {encoding.upper()[:6]} byte order mark)") from None
+            if "\x00" in text or _looks_binary(text.encode("utf-8")):
+                raise LoadError(file, "binary data, not text")
+            return text, []
     if _looks_binary(data) or b"\x00" in data:
         raise LoadError(file, "binary data, not text")
     try:
@@ -145,42 +201,15 @@ def _load_plain(data: bytes, file: str) -> Loaded:
     return Loaded(text, warnings)
 
 
-# Elements whose boundaries are line breaks; other tags (b, a, span …) are inline
-# and must not split a sentence.
-_BLOCKS = [
-    "address", "article", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption", "figure",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "td", "th",
-    "tr", "ul",
-]
-_NOT_DISCOURSE = ["script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg", "button"]
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's own whitespace: NBSP is content and is kept
-_BREAK = "\x00"  # never in text: decode_text refuses NUL
-
-
 def _load_html(data: bytes, file: str) -> Loaded:
-    from bs4 import BeautifulSoup
+    from .htmltext import html_text
 
     markup, warnings = decode_text(data, file)
     try:
-        soup = BeautifulSoup(markup, "html.parser")
-        title = soup.title.get_text(" ").strip() if soup.title else None
-        for tag in soup(_NOT_DISCOURSE):
-            tag.decompose()
-        # A page header holds site chrome; a header inside an article holds its title.
-        for tag in soup("header"):
-            if tag.find_parent(["article", "main"]) is None:
-                tag.decompose()
-        root = soup.body or soup
-        for tag in root(_BLOCKS):
-            tag.insert_before(_BREAK)
-            tag.insert_after(_BREAK)
-        raw = root.get_text("")
-    except LoadError:
-        raise
+        page = html_text(markup)
     except Exception as exc:  # html.parser copes with nearly anything, but not everything
         raise LoadError(file, f"unreadable HTML ({type(exc).__name__})") from exc
-    blocks = (_HTML_SPACE.sub(" ", block).strip(" ") for block in raw.split(_BREAK))
-    return Loaded("\n".join(block for block in blocks if block), warnings, _HTML_SPACE.sub(" ", title or "") or None)
+    return Loaded(page.text, warnings, page.title)
 
 
 def _load_pdf(data: bytes, file: str) -> Loaded:
@@ -254,11 +283,45 @@ LOADERS: dict[str, Callable[[bytes, str], Loaded]] = {
 }
 
 
+# Zip-based formats: their unpacked size is checked before anything unpacks them.
+ZIP_BASED = frozenset([".docx"])
+# How large a zip-based file may be once unpacked: 5 × --max-mb (a text-heavy .docx packs 5-10×), and at
+# least 64 MB (Word's own styles unpack to ~0.8 MB from a 37 KB file). 250 MB under the default limit.
+UNPACKED_FACTOR = 5
+UNPACKED_MIN_BYTES = 64_000_000
+
+
+def unpacked_limit(max_bytes: int) -> int:
+    return max(UNPACKED_MIN_BYTES, UNPACKED_FACTOR * max_bytes)
+
+
+def check_unpacked_size(data: bytes, file: str, limit: int) -> None:
+    """Refuse a zip archive whose members add up to more than ``limit`` bytes (a zip bomb).
+
+    Python's zipfile never unpacks a member past the size its header states
+    (it fails the CRC check instead), so the stated sizes bound the real ones.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a readable zip: the loader says so in its own words
+    if unpacked > limit:
+        raise LoadError(file, f"unpacks to {_megabytes(unpacked)} MB, over the limit of {_megabytes(limit)} MB "
+                              "for unpacked files (a zip bomb?)")
+
+
+def _megabytes(size: int) -> str:
+    """``0.118``, ``10.8``, ``1,074``: three significant figures, never an exponent."""
+    value = size / 1e6
+    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+
+
 def _load(path: Path, name: str, max_bytes: int) -> Loaded:
     suffix = path.suffix.lower()
     loader = LOADERS.get(suffix)
     if loader is None:
-        raise LoadError(name, f"unsupported file type '{suffix or '(none)'}'")
+        raise LoadError(name, f"unsupported file type '{display_name(suffix) or '(none)'}'")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -268,6 +331,8 @@ def _load(path: Path, name: str, max_bytes: int) -> Loaded:
         raise LoadError(name, f"cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise LoadError(name, "empty file")
+    if suffix in ZIP_BASED:
+        check_unpacked_size(data, name, unpacked_limit(max_bytes))
     try:
         loaded = loader(data, name)
     except LoadError:
@@ -276,7 +341,13 @@ def _load(path: Path, name: str, max_bytes: int) -> Loaded:
         raise LoadError(name, f"cannot load ({type(exc).__name__}: {exc})") from exc
     if not loaded.text.strip():
         raise LoadError(name, "no text in document")
+    if _SURROGATE.search(loaded.text):  # a PDF's broken font tables can give half a character pair
+        text = _SURROGATE.sub("\ufffd", loaded.text)
+        loaded = Loaded(text, [*loaded.warnings, f"{name}: characters no UTF-8 can hold replaced by U+FFFD"], loaded.title)
     return loaded
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load_text(path: Path | str, file: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[str]]:
@@ -292,6 +363,23 @@ def load_text(path: Path | str, file: str | None = None, max_bytes: int = DEFAUL
 # --- manifest ------------------------------------------------------------------
 
 _PUBLISHED = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def published_precision(value: str) -> str | None:
+    """``year``, ``month`` or ``day`` for a YYYY, YYYY-MM or YYYY-MM-DD date that exists; else None.
+
+    >>> published_precision("2021-02-28"), published_precision("2021-02-30"), published_precision("2021-13")
+    ('day', None, None)
+    """
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        date(max(year or 1, 1), month or 1, day or 1)
+    except ValueError:
+        return None
+    return "day" if day else "month" if month else "year"
 
 
 def _clean(value: str | None) -> str | None:
@@ -354,9 +442,9 @@ def read_manifest(source: Path, corpus: Corpus) -> dict[str, dict[str, str | Non
         posix = PurePosixPath(file.replace("\\", "/"))
         if posix.is_absolute() or re.match(r"^[A-Za-z]:", file) or ".." in posix.parts \
                 or not (root / posix).resolve().is_relative_to(root):
-            corpus.note(MANIFEST_NAME, "failed", f"row {number} names '{file}' outside the source folder (refused)")
+            corpus.note(MANIFEST_NAME, "failed", f"row {number} names '{display_name(file)}' outside the source folder (refused)")
             continue
-        key = posix.as_posix()
+        key = display_name(posix.as_posix())  # as the corpus names its files
         if key in rows:
             corpus.note(MANIFEST_NAME, "failed", f"row {number} repeats '{key}' (first row kept)")
             continue
@@ -364,9 +452,15 @@ def read_manifest(source: Path, corpus: Corpus) -> dict[str, dict[str, str | Non
             corpus.note(MANIFEST_NAME, "failed", f"row {number} names missing file '{key}'")
             continue
         published = row.get("published")
+        # A date the graph cannot type is left out of it (an untyped dcterms:issued breaks the shapes).
         if published and not _PUBLISHED.fullmatch(published):
-            corpus.note(MANIFEST_NAME, "warning",
-                        f"row {number}: published '{published}' is not YYYY, YYYY-MM or YYYY-MM-DD (kept as text)")
+            corpus.note(MANIFEST_NAME, "warning", f"row {number}: published '{display_name(published)}' "
+                                                  "is not YYYY, YYYY-MM or YYYY-MM-DD (left out)")
+            row["published"] = None
+        elif published and published_precision(published) is None:
+            corpus.note(key, "warning", f"manifest row {number}: published '{published}' is not a date "
+                                        "that exists (left out)")
+            row["published"] = None
         rows[key] = row
     return rows
 
@@ -378,7 +472,7 @@ def iter_input_files(source: Path, exclude: Iterable[Path] = ()) -> Iterator[tup
 
     Hidden files and folders, the manifest, the analysts' corrections and anything
     under ``exclude`` (the build's own output folder, when it sits inside the
-    source) are left out.
+    source) are left out. Each name is given as :func:`display_name` shows it.
     """
     excluded = [Path(p).resolve() for p in exclude]
     for path in sorted(source.rglob("*"), key=lambda p: p.relative_to(source).as_posix()):
@@ -389,7 +483,7 @@ def iter_input_files(source: Path, exclude: Iterable[Path] = ()) -> Iterator[tup
             continue
         if excluded and any(path.resolve().is_relative_to(e) for e in excluded):
             continue
-        yield path, relative.as_posix()
+        yield path, display_name(relative.as_posix())
 
 
 def read_corpus(source: Path | str, max_bytes: int = DEFAULT_MAX_BYTES, exclude: Iterable[Path] = ()) -> Corpus:
@@ -408,7 +502,7 @@ def read_corpus(source: Path | str, max_bytes: int = DEFAULT_MAX_BYTES, exclude:
     for path, file in iter_input_files(source, exclude):
         suffix = path.suffix.lower()
         if suffix not in LOADERS:
-            corpus.note(file, "skipped", f"unsupported file type '{path.suffix or '(none)'}'")
+            corpus.note(file, "skipped", f"unsupported file type '{display_name(path.suffix) or '(none)'}'")
             continue
         if not path.resolve().is_relative_to(root):
             corpus.note(file, "failed", "a link to a file outside the source folder (refused)")
@@ -445,4 +539,4 @@ def _title_from(text: str, path: Path) -> str:
         line = line.strip()
         if line:
             return line[:200]
-    return path.stem
+    return display_name(path.stem)

@@ -31,6 +31,10 @@ class GraphError(CareKGError):
     """A graph file cannot be read or written."""
 
 
+class OutputError(CareKGError):
+    """An output cannot be written: the path is not a folder, is read-only, or the disk is full."""
+
+
 class QueryError(CareKGError):
     """A SPARQL query is unknown, invalid, or not read-only."""
 
@@ -49,3 +53,23 @@ class PushError(CareKGError):
 
 class CorrectionsError(CareKGError):
     """A corrections or review file cannot be read or written."""
+
+
+class BuildStopped(BaseException):
+    """A build was stopped by SIGTERM or SIGHUP.
+
+    Like ``KeyboardInterrupt`` it is not an ``Exception``, so that no ``except
+    Exception`` on the way (the extractor guards every document with one)
+    can swallow it; the CLI shows it as one ``Error:`` line, exit code 1.
+    """
+
+    def __init__(self, signum: int, written: bool = False):
+        import signal
+
+        name = signal.Signals(signum).name
+        if written:  # the signal came while the outputs were being renamed into place
+            message = f"build stopped by {name} just after its outputs were written (they are complete)"
+        else:
+            message = f"build stopped by {name}; temporary files removed, previous outputs left as they were"
+        super().__init__(message)
+        self.signum = signum

@@ -51,11 +51,32 @@ def all_exports(source: Source) -> dict[str, list[Row]]:
     return {kind: export_rows(source, kind)[1] for kind in EXPORT_KINDS}
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet will show as text, never run as a formula (OWASP's advice).
+
+    Quotes, titles and names come from documents, so a cell may begin with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return; it gets a leading
+    apostrophe, which spreadsheets hide and take as "this is text". Numbers
+    are left alone.
+
+    >>> spreadsheet_safe("=1+2"), spreadsheet_safe("- a bullet"), spreadsheet_safe(-2)
+    ("'=1+2", "'- a bullet", -2)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_bytes(columns: list[str], rows: list[Row]) -> bytes:
+    """The rows as CSV for people (spreadsheets): text cells made formula-safe with :func:`spreadsheet_safe`."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: spreadsheet_safe(value) for column, value in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -8,10 +8,12 @@ the same inputs are byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import tempfile
+import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -20,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import __version__
-from .errors import GraphError
+from .errors import GraphError, OutputError
 from .knowledge import Knowledge, ontology_dir
 from .model import UNKNOWN_AUTHOR_ID, Agent, Claim, Extraction, Span, Statement
 from .namespace import AG, CB, CKG, CL, DCTERMS, DOC, EM, FOAF, OA, ORG, PREFIXES, PROV, RDF, RUN, SDO, SKOS, ST, XSD
@@ -53,8 +55,22 @@ def slug(value: str) -> str:
     return f"{cleaned}-{hashlib.sha1(value.encode('utf-8')).hexdigest()[:6]}"
 
 
+def document_slug(file: str) -> str:
+    """A document's local name: its path relative to the corpus root, percent-encoded.
+
+    Collision-free (distinct paths give distinct names, unlike a short hash of a
+    cleaned name) and stable across builds; ordinary names are unchanged.
+
+    >>> document_slug("000_abc.txt"), document_slug("reports/a b.txt")
+    ('000_abc.txt', 'reports/a%20b.txt')
+    >>> document_slug("report)] x.txt") != document_slug("report(,= x.txt")
+    True
+    """
+    return urllib.parse.quote(file.encode("utf-8", "surrogateescape"), safe="/")
+
+
 def document_iri(file: str) -> URIRef:
-    return DOC[slug(file)]
+    return DOC[document_slug(file)]
 
 
 def agent_iri(agent_id: str) -> URIRef:
@@ -73,11 +89,11 @@ def run_iri() -> URIRef:
 
 def statement_iri(file: str, statement: Statement) -> URIRef:
     proposal = statement.proposal_id.replace(":", "-")
-    return ST[f"{slug(file)}/{slug(statement.actor_id)}/{slug(proposal)}/{statement.span.start}-{statement.span.end}"]
+    return ST[f"{document_slug(file)}/{slug(statement.actor_id)}/{slug(proposal)}/{statement.span.start}-{statement.span.end}"]
 
 
 def claim_iri(file: str, claim: Claim) -> URIRef:
-    return CL[f"{slug(file)}/{claim.span.start}-{claim.span.end}"]
+    return CL[f"{document_slug(file)}/{claim.span.start}-{claim.span.end}"]
 
 
 # --- the mapping, written straight to N-Triples -------------------------------------
@@ -144,13 +160,14 @@ class _V:
 
 
 def _published(value: str) -> str:
-    if re.fullmatch(r"\d{4}", value):
-        return _typed(value, str(XSD.gYear))
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return _typed(value, str(XSD.gYearMonth))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return _typed(value, str(XSD.date))
-    return _text(value)
+    """A typed date when ``value`` is a real YYYY, YYYY-MM or YYYY-MM-DD; else plain text (never an ill-typed literal)."""
+    from .corpus import published_precision
+
+    datatype = _DATE_TYPES.get(published_precision(value))
+    return _typed(value, datatype) if datatype is not None else _text(value)
+
+
+_DATE_TYPES = {"year": str(XSD.gYear), "month": str(XSD.gYearMonth), "day": str(XSD.date)}
 
 
 def _confidence(value: float) -> str:
@@ -283,8 +300,16 @@ def _extraction_nt(extraction: Extraction, knowledge: Knowledge) -> Iterator[tup
 
 
 def extraction_lines(extraction: Extraction, knowledge: Knowledge) -> list[str]:
-    """One document's extraction as sorted, de-duplicated N-Triples lines (what a build writes)."""
-    return sorted({f"{s} {p} {o} .\n" for s, p, o in _extraction_nt(extraction, knowledge)})
+    """One document's extraction as sorted, de-duplicated N-Triples lines."""
+    return [line.decode("utf-8") for line in extraction_utf8_lines(extraction, knowledge)]
+
+
+def extraction_utf8_lines(extraction: Extraction, knowledge: Knowledge) -> list[bytes]:
+    """The same lines as UTF-8 (what a build writes), in the same order: UTF-8 sorts as code points do.
+
+    Bytes take half the memory of text holding curly quotes, which matters for a long document.
+    """
+    return sorted({f"{s} {p} {o} .\n".encode("utf-8") for s, p, o in _extraction_nt(extraction, knowledge)})
 
 
 def extraction_triples(extraction: Extraction, knowledge: Knowledge) -> Iterator[Triple]:
@@ -293,10 +318,19 @@ def extraction_triples(extraction: Extraction, knowledge: Knowledge) -> Iterator
 
 
 def _rdflib_triples(lines: Iterable[str]) -> Iterator[Triple]:
-    import pyoxigraph as ox
+    yield from rdflib_triples("".join(lines).encode("utf-8"))
 
-    for triple in ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
-        yield _rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)
+
+def rdflib_triples(source: bytes | Path, format: str = "nt") -> Iterator[Triple]:
+    """The triples of N-Triples or Turtle (text or a file) as rdflib terms, literals of any size.
+
+    Parsed by pyoxigraph through :mod:`carekg.rdfio`: rdflib's own N-Triples
+    parser takes time quadratic in the length of a literal (a document's text).
+    """
+    from .rdfio import parse
+
+    for quad in parse(source, format):
+        yield _rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)
 
 
 def _rdflib_term(term) -> Node:
@@ -399,19 +433,21 @@ _FILE_MODE = 0o666 & ~_umask()
 def stage_file(path: Path, data: bytes) -> Path:
     """Write ``data`` to a hidden temporary file beside ``path`` (flushed to disk); return its path.
 
-    ``os.replace(staged, path)`` then swaps it in atomically.
+    ``os.replace(staged, path)`` then swaps it in atomically. Raises
+    ``OutputError`` (one clear line) when the folder cannot be written.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())  # the rename must never expose a file whose bytes are not on disk
-        os.chmod(temporary, _FILE_MODE)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with output_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())  # the rename must never expose a file whose bytes are not on disk
+            os.chmod(temporary, _FILE_MODE)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     return Path(temporary)
 
 
@@ -419,10 +455,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place."""
     temporary = stage_file(path, data)
     try:
-        os.replace(temporary, path)
+        with output_errors(path):
+            os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """An operating-system error while writing ``path`` (a folder in the way, read-only, disk full) as one line."""
+    try:
+        yield
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise OutputError(f"cannot write '{path}': a file stands where a folder is needed") from exc
+    except IsADirectoryError as exc:
+        raise OutputError(f"cannot write '{path}': it is a folder") from exc
+    except OSError as exc:
+        raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from exc
 
 
 def serialise_turtle(ntriples: list[str] | bytes | list[bytes | Path]) -> bytes:
@@ -442,11 +492,9 @@ def serialise_turtle(ntriples: list[str] | bytes | list[bytes | Path]) -> bytes:
         parts = ["".join(ntriples).encode("utf-8")]  # type: ignore[arg-type]
     else:
         parts = list(ntriples)  # type: ignore[arg-type]
-    triples = itertools.chain.from_iterable(
-        ox.parse(path=str(part), format=ox.RdfFormat.N_TRIPLES) if isinstance(part, Path)
-        else ox.parse(part, format=ox.RdfFormat.N_TRIPLES)
-        for part in parts
-    )
+    from .rdfio import parse
+
+    triples = itertools.chain.from_iterable(parse(part, "nt") for part in parts)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
@@ -460,15 +508,23 @@ def write_graph(triples: Iterable[Triple], path: Path) -> int:
 
 
 def load_graph(path: Path | str) -> Graph:
-    """Read a graph file into rdflib (format from the extension; Turtle by default)."""
+    """Read a graph file into rdflib (format from the extension; Turtle by default).
+
+    N-Triples and Turtle are parsed by pyoxigraph (literals of any size, and
+    faster than rdflib's parsers); other formats by rdflib.
+    """
     path = Path(path)
     if not path.is_file():
         raise GraphError(f"graph file '{path}' does not exist")
     formats = {".nt": "nt", ".ttl": "turtle", ".rdf": "xml", ".xml": "xml", ".jsonld": "json-ld", ".n3": "n3"}
+    format = formats.get(path.suffix.lower(), "turtle")
     graph = Graph()
     try:
-        graph.parse(path, format=formats.get(path.suffix.lower(), "turtle"))
-    except Exception as exc:  # rdflib raises many parser-specific types
+        if format in ("nt", "turtle"):
+            graph.addN((*triple, graph) for triple in rdflib_triples(path, "nt" if format == "nt" else "ttl"))
+        else:
+            graph.parse(path, format=format)
+    except Exception as exc:  # rdflib and pyoxigraph raise many parser-specific types
         raise GraphError(f"cannot parse graph file '{path}': {exc}") from exc
     from .namespace import bind_prefixes
 

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 
 from .errors import NetworkError
+from .export import spreadsheet_safe
 from .graph import write_atomic
 
 __all__ = ["FORMATS", "NetworkReport", "scalar_graph", "graphml_bytes", "gexf_bytes", "csv_bytes", "network_bytes", "write_network"]
@@ -136,7 +137,7 @@ def csv_bytes(graph: nx.Graph) -> bytes:
                    target_label=graph.nodes[b].get("label", b), weight=data.get("weight", ""),
                    proposal_ids=";".join(data.get("proposal_ids", ())),
                    proposals=json.dumps(data["proposals"], ensure_ascii=False, sort_keys=True) if data.get("proposals") else "")
-        writer.writerow(row)
+        writer.writerow({column: spreadsheet_safe(value) for column, value in row.items()})
     return buffer.getvalue().encode("utf-8")
 
 

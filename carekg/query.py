@@ -38,12 +38,12 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from .errors import QueryError
-from .sparql import Row, Source, execute
+from .sparql import Row, Source, assigned_variables, execute, network_use, stream
 
 __all__ = [
     "Parameter", "Query", "Result", "STORES", "FORMATS", "PARAMETER_TYPES", "AUTO_OXIGRAPH_BYTES",
     "canned_queries", "resolve", "check_read_only", "choose_store", "open_source", "bind", "run",
-    "query_graph", "listing", "format_result", "format_table",
+    "query_graph", "row_limit", "TABLE_ROWS", "listing", "format_result", "format_table",
 ]
 
 STORES = ("auto", "rdflib", "oxigraph")
@@ -96,6 +96,16 @@ class Result:
     columns: list[str]
     rows: list[Row]
     store: str = "rdflib"
+    total: int | None = None  # rows in the whole answer, when more than ``rows`` holds
+
+    def __post_init__(self) -> None:
+        if self.total is None:
+            self.total = len(self.rows)
+
+    @property
+    def cut(self) -> bool:
+        """Whether the answer has more rows than were kept."""
+        return (self.total or 0) > len(self.rows)
 
 
 # --- finding queries ---------------------------------------------------------------
@@ -159,28 +169,39 @@ def resolve(query: str) -> Query:
 
 @functools.lru_cache(maxsize=64)
 def check_read_only(text: str) -> str:
-    """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE); raises QueryError for an update or bad SPARQL.
+    """The query form (SELECT, ASK, CONSTRUCT, DESCRIBE); raises QueryError for an update, bad SPARQL,
+    or a query that would reach the network (``SERVICE``, ``FROM``).
 
     Parsed with rdflib's SPARQL grammar rather than matched by keyword, so
     ``INSERT`` in a string or comment is no update and ``WITH <g> DELETE …`` is.
     """
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parsed = parseQuery(text)
+        parsed = _parsed(text)
     except ParseException as query_error:
         try:
             update = parseUpdate(text)
         except ParseException:
             raise QueryError(f"invalid SPARQL: {query_error}") from None
-        words = [_UPDATE_WORDS.get(op.name, op.name) for op in update.request]
-        if not words:  # an empty text parses as an empty update
-            raise QueryError("empty query") from None
+        words = [_UPDATE_WORDS.get(op.name, op.name) for op in (update.request or ())]
+        if not words:  # an empty text (or only comments) parses as an empty update
+            raise QueryError("empty query: give a SELECT, ASK, CONSTRUCT or DESCRIBE query") from None
         raise QueryError(
             f"carekg query is read-only: {words[0]} is an update; use SELECT, ASK, CONSTRUCT or DESCRIBE"
         ) from None
+    reason = network_use(parsed)
+    if reason:
+        raise QueryError(reason)
     return parsed[1].name.removesuffix("Query").upper()
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str) -> Any:
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(text)
 
 
 # --- stores --------------------------------------------------------------------------
@@ -262,13 +283,13 @@ def _term(source: Source, parameter: Parameter | None, value: Any) -> Identifier
         return value
     text = str(value).strip()
     if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
+        return _checked_iri(text[1:-1])
     kind = parameter.type if parameter else None
     try:
         if kind in _LOOKUPS:
             return _find(source, kind, text)
         if kind == "iri":
-            return URIRef(text)
+            return _checked_iri(text)
         if kind == "integer":
             return Literal(int(text))
         if kind == "decimal":
@@ -280,9 +301,25 @@ def _term(source: Source, parameter: Parameter | None, value: Any) -> Identifier
     return Literal(text)
 
 
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
+
+
+def _checked_iri(text: str) -> URIRef:
+    """An absolute IRI, or one clear error (both engines would fail on it, each in its own way)."""
+    if not _IRI.fullmatch(text):
+        raise QueryError(f"<{text}> is not an absolute IRI (such as <https://example.org/x>, with no spaces)")
+    return URIRef(text)
+
+
 def bind(source: Source, query: Query, values: Mapping[str, Any]) -> dict[str, Identifier]:
-    """Typed RDF terms for ``values``; unknown names are errors, not silently ignored variables."""
+    """Typed RDF terms for ``values``; unknown names are errors, not silently ignored variables.
+
+    A variable the query gives a value itself (``BIND(… AS ?v)``, ``(… AS ?v)``)
+    cannot be bound: rdflib would ignore the value and pyoxigraph replace the
+    query's, so the engines would disagree.
+    """
     bound = {}
+    assigned = assigned_variables(_parsed(query.text)) if values else set()
     for name, value in values.items():
         name = name.lstrip("?$")
         if query.typed and name not in query.parameters:
@@ -290,14 +327,23 @@ def bind(source: Source, query: Query, values: Mapping[str, Any]) -> dict[str, I
             raise QueryError(f"query '{query.name}' has no parameter '{name}'; its parameters: {known}")
         if not query.typed and not re.search(rf"[?$]{re.escape(name)}\b", query.text):
             raise QueryError(f"the query has no variable ?{name} to bind")
+        if name in assigned:
+            raise QueryError(f"cannot bind ?{name}: the query gives it a value itself (… AS ?{name}); "
+                             "bind a variable it matches instead")
         bound[name] = _term(source, query.parameters.get(name), value)
     return bound
 
 
 # --- running ---------------------------------------------------------------------------
 
-def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = None) -> Result:
-    """Run a read query on an in-memory graph, with ``values`` bound by the query's parameter types."""
+def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = None, *,
+        limit: int | None = None) -> Result:
+    """Run a read query on an in-memory graph, with ``values`` bound by the query's parameter types.
+
+    With ``limit``, only the first ``limit`` rows are kept (the rest are
+    counted, in ``Result.total``), so the answer's size bounds neither memory
+    nor output.
+    """
     from rdflib import Graph
 
     from .namespace import PREFIXES
@@ -307,20 +353,36 @@ def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = N
     check_read_only(query.text)
     bound = bind(source, query, values or {})
     # carekg's prefixes are predeclared (as initNs / prefixes), so inline SPARQL may use ckg:, cb:, ag: … directly.
-    columns, rows = execute(source, query.text, bound, prefixes=PREFIXES)
-    return Result(columns, rows, "rdflib" if isinstance(source, Graph) else "oxigraph")
+    answer = stream(source, query.text, bound, prefixes=PREFIXES)
+    rows, total = answer.rows(limit)
+    return Result(answer.columns, rows, "rdflib" if isinstance(source, Graph) else "oxigraph", total)
 
 
-def query_graph(path: Path | str, query: str, values: Mapping[str, Any] | None = None, store: str = "auto",
-                raw: bool = False) -> Result:
+def query_graph(path: Path | str, query: str, values: Mapping[str, Any] | None = None, store: str = "auto", *,
+                raw: bool = False, limit: int | None = None, timeout: float | None = None) -> Result:
     """Resolve, check and run ``query`` on the graph file at ``path`` (what ``carekg query`` does).
 
-    ``raw`` asks the graph as the extractor made it, without the analysts' corrections.
+    ``raw`` asks the graph as the extractor made it, without the analysts'
+    corrections. ``timeout`` bounds reading the graph and answering, in
+    seconds (the work runs in a child process that is stopped then);
+    ``limit`` as for :func:`run`.
     """
+    from .bounded import call_with_timeout
+
     resolved = resolve(query)
     check_read_only(resolved.text)  # before reading the graph: a refused update costs nothing
+    return call_with_timeout(_answer, (path, resolved, dict(values or {}), store, raw, limit), timeout, "the query")
+
+
+def _answer(path: Path | str, query: Query, values: dict[str, Any], store: str, raw: bool,
+            limit: int | None) -> Result:
     source, _ = open_source(path, store, raw)
-    return run(source, resolved, values)
+    return run(source, query, values, limit=limit)
+
+
+def row_limit(fmt: str) -> int | None:
+    """How many rows an answer in this format shows: table output stops at :data:`TABLE_ROWS` (and says so)."""
+    return TABLE_ROWS if fmt == "table" else None
 
 
 def listing() -> str:
@@ -337,6 +399,7 @@ def listing() -> str:
 # --- output ------------------------------------------------------------------------------
 
 MAX_CELL = 40  # table cells longer than this are cut with "…"; csv, tsv and json keep every character
+TABLE_ROWS = 1000  # table output shows the first rows of an answer, and how many there are in all
 
 
 def _text(value: Any) -> str:
@@ -373,6 +436,9 @@ def format_table(result: Result, width: int = 100) -> str:
     cells = [[_short(row.get(c)) for c in columns] for row in rows]
     widths = [min(MAX_CELL, max(len(c), *(len(r[i]) for r in cells))) for i, c in enumerate(columns)]
     footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    if result.cut:
+        footer = (f"(first {len(rows):,} of {result.total:,} rows; table output stops at {len(rows):,}: "
+                  "--format csv, tsv or json gives them all)")
     if sum(widths) + 2 * (len(widths) - 1) <= width:
         numeric = [all(isinstance(row.get(c), (int, float)) and not isinstance(row.get(c), bool) or row.get(c) is None for row in rows)
                    for c in columns]

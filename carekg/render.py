@@ -22,6 +22,7 @@ import functools
 import html
 import json
 import re
+from html.parser import HTMLParser
 from importlib import resources
 from typing import Any
 
@@ -34,13 +35,60 @@ __all__ = ["DEFAULT_MAX_NODES", "DEFAULT_MAX_EDGES", "render_html", "build_views
 
 DEFAULT_MAX_NODES = 2000
 DEFAULT_MAX_EDGES = 10000
-_REMOTE = re.compile(r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*|url\(\s*["']?\s*)(?:https?:)?//""", re.I)
 _SLOT = re.compile(r"/\*carekg:(\w+)\*/")
 
 
+# Attributes whose value a browser fetches (or navigates to) by itself.
+_URL_ATTRIBUTES = frozenset(["src", "href", "action", "formaction", "poster", "data", "background", "srcset",
+                             "xlink:href", "manifest", "ping", "codebase", "archive", "longdesc", "icon"])
+_REMOTE_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+_CSS_REMOTE = re.compile(r"""(?:url\(\s*["']?|@import\s+["']?)\s*(?:[a-z][a-z0-9+.-]*:)?//""", re.I)
+
+
+class _Markup(HTMLParser):
+    """Collects what a page's own markup would fetch from another host: attributes and CSS.
+
+    Script and JSON blocks are the tokenizer's raw text, not markup, so the
+    text of documents carried in them (quotes, titles) is never read as a tag.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            value = value or ""
+            urls = value.split(",") if name == "srcset" else [value]
+            if name in _URL_ATTRIBUTES and any(_REMOTE_URL.match(url) for url in urls):
+                self.found.append(f"<{tag} {name}={value[:60]!r}>")
+            elif name == "style" and _CSS_REMOTE.search(value):
+                self.found.append(f"<{tag} style={value[:60]!r}>")
+        self._in_style = tag == "style"
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.found.extend(f"<style>{data[m.start():m.start() + 60]!r}" for m in _CSS_REMOTE.finditer(data))
+
+
 def remote_references(page: str) -> list[str]:
-    """Attribute values or CSS ``url()`` of a page that point to another host (none is allowed)."""
-    return [page[m.start():m.end() + 40] for m in _REMOTE.finditer(page)]
+    """What a page's markup refers to on another host: attribute values and CSS ``url()``/``@import`` (none is allowed).
+
+    >>> remote_references('<img src="//example.org/a.png"><p style="background: url(https://x.org/b)">')
+    ["<img src='//example.org/a.png'>", "<p style='background: url(https://x.org/b)'>"]
+    >>> remote_references('<script type="application/json">{"quote": "<img src=//example.org/x>"}</script>')
+    []
+    """
+    parser = _Markup()
+    parser.feed(page)
+    parser.close()
+    return parser.found
 
 
 def _shown(graph: nx.Graph, max_nodes: int, max_edges: int) -> tuple[list[Any], list[tuple[Any, Any, dict]], str]:

@@ -9,10 +9,13 @@ that pandas sees numbers as numbers.
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
+import re
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping, Union
+from typing import Any, Callable, Iterator, Mapping, Union
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
@@ -42,10 +45,11 @@ def open_store(path: Path | str) -> "ox.Store":
     path = Path(path)
     if not path.is_file():
         raise GraphError(f"graph file '{path}' does not exist")
-    formats = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE, ".nq": ox.RdfFormat.N_QUADS}
-    store = ox.Store()
+    from .rdfio import load_store
+
+    formats = {".nt": "nt", ".ttl": "ttl", ".nq": "nq"}
     try:
-        store.bulk_load(path=str(path), format=formats.get(path.suffix.lower(), ox.RdfFormat.TURTLE))
+        store = load_store(path, formats.get(path.suffix.lower(), "ttl"))  # literals of any size
     except (SyntaxError, ValueError, OSError) as exc:
         raise GraphError(f"cannot parse graph file '{path}': {exc}") from exc
     return store
@@ -126,45 +130,193 @@ def execute(
     ``prefixes`` are predeclared for the query (rdflib ``initNs``, pyoxigraph
     ``prefixes``), so they are not pasted into its text either.
     """
+    answer = stream(source, query, bindings, prefixes=prefixes)
+    return answer.columns, answer.rows(None)[0]
+
+
+class Answer:
+    """A query's columns and its rows as they come, read once.
+
+    :meth:`rows` keeps at most ``limit`` of them (the first ones; for a graph
+    result the first in sorted order) and counts the rest without keeping
+    them, so a huge answer costs time, never memory.
+    """
+
+    def __init__(self, columns: list[str], rows: Iterator[Row], sort_key: Callable[[Row], Any] | None = None):
+        self.columns = columns
+        self._rows = rows
+        self._sort_key = sort_key
+
+    def rows(self, limit: int | None) -> tuple[list[Row], int]:
+        """The rows kept (all when ``limit`` is None) and how many there are in all."""
+        total = 0
+
+        def counted() -> Iterator[Row]:
+            nonlocal total
+            for row in self._rows:
+                total += 1
+                yield row
+
+        if self._sort_key is not None:
+            kept = sorted(counted(), key=self._sort_key) if limit is None else heapq.nsmallest(limit, counted(), key=self._sort_key)
+        elif limit is None:
+            kept = list(counted())
+        else:
+            kept = list(itertools.islice(counted(), limit))
+            total += sum(1 for _ in self._rows)
+        return kept, total
+
+
+def stream(
+    source: Source,
+    query: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    prefixes: Mapping[str, Any] | None = None,
+) -> Answer:
+    """Start a read query; its rows are converted to Python values as they are read.
+
+    A query that would reach the network (``SERVICE``, ``FROM``) is refused
+    here too, whatever called it: both engines would otherwise fetch remote data.
+    """
+    if _NETWORK_WORDS.search(query):
+        check_offline(query)
     bound = {name: _to_rdflib(value) for name, value in (bindings or {}).items()}
     names = {str(prefix): str(namespace) for prefix, namespace in (prefixes or {}).items()}
     if isinstance(source, Graph):
-        from pyparsing import ParseException
-
-        try:
-            result = source.query(_prepared(query, tuple(sorted(names.items()))), initBindings=bound)
-            if result.type == "ASK":
-                return ["ask"], [{"ask": bool(result.askAnswer)}]
-            if result.type != "SELECT":
-                return _triple_rows(sorted(result, key=lambda t: tuple(term.n3() for term in t)))
-            columns = [str(v) for v in result.vars]
-            # rdflib evaluates lazily: rows are read inside the try, where evaluation errors surface
-            return columns, [{c: _python(row[i]) for i, c in enumerate(columns)} for row in result]
-        except ParseException as exc:
-            raise QueryError(f"invalid SPARQL: {exc}") from exc
-        except Exception as exc:  # rdflib's evaluator raises many kinds (TypeError, NotBoundError, …)
-            raise QueryError(f"the query failed on rdflib: {type(exc).__name__}: {exc}") from exc
-    substitutions = {ox.Variable(name): _to_oxigraph(value) for name, value in bound.items()}
+        return _rdflib_answer(source, query, bound, names)
     try:
+        substitutions = {ox.Variable(name): _to_oxigraph(value) for name, value in bound.items()}
         answer = source.query(query, substitutions=substitutions, prefixes=names)
-        if isinstance(answer, ox.QueryBoolean):
-            return ["ask"], [{"ask": bool(answer)}]
-        if isinstance(answer, ox.QueryTriples):
-            triples = sorted(((t.subject, t.predicate, t.object) for t in answer), key=lambda t: tuple(map(str, t)))
-            return _triple_rows(triples)
-        columns = [v.value for v in answer.variables]
-        return columns, [{c: _python(solution[c]) for c in columns} for solution in answer]
-    except SyntaxError as exc:
+    except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
+        raise _oxigraph_error(exc) from exc
+    if isinstance(answer, ox.QueryBoolean):
+        return Answer(["ask"], iter([{"ask": bool(answer)}]))
+    if isinstance(answer, ox.QueryTriples):
+        triples = ((t.subject, t.predicate, t.object) for t in answer)
+        return Answer(TRIPLE_COLUMNS, _guarded(_triple_rows(triples), _oxigraph_error), _triple_order)
+    columns = [v.value for v in answer.variables]
+    rows = ({c: _python(solution[c]) for c in columns} for solution in answer)
+    return Answer(columns, _guarded(rows, _oxigraph_error))
+
+
+TRIPLE_COLUMNS = ["subject", "predicate", "object"]
+
+
+def _rdflib_answer(source: Graph, query: str, bound: dict[str, Identifier], names: dict[str, str]) -> Answer:
+    from pyparsing import ParseException
+
+    try:
+        result = source.query(_prepared(query, tuple(sorted(names.items()))), initBindings=bound)
+        if result.type == "ASK":
+            return Answer(["ask"], iter([{"ask": bool(result.askAnswer)}]))
+        if result.type != "SELECT":
+            return Answer(TRIPLE_COLUMNS, _triple_rows(iter(result)), _triple_order)
+    except ParseException as exc:
         raise QueryError(f"invalid SPARQL: {exc}") from exc
-    except RuntimeError as exc:
-        if "SELECT projection" in str(exc):
-            # Oxigraph follows SEP-0007: a substituted variable must be one the SELECT returns.
-            raise QueryError(
-                f"pyoxigraph can bind only variables the query SELECTs ({exc}); add them to the SELECT or use the rdflib store"
-            ) from exc
-        raise QueryError(f"the query failed on pyoxigraph: {exc}") from exc
-    except OSError as exc:
-        raise QueryError(f"the query failed on pyoxigraph: {exc}") from exc
+    except QueryError:
+        raise
+    except Exception as exc:  # rdflib's evaluator raises many kinds (TypeError, NotBoundError, …)
+        raise _rdflib_error(exc) from exc
+    columns = [str(v) for v in result.vars]
+    variables = list(result.vars)
+    # rdflib evaluates lazily, and its Result keeps every row it hands out: read its generator
+    # directly when there is one, so rows beyond a limit are counted, not kept.
+    generated = getattr(result, "_genbindings", None)
+    if generated is not None:
+        rows = ({c: _python(b.get(v)) for c, v in zip(columns, variables)} for b in generated if b)
+    else:
+        rows = ({c: _python(row[i]) for i, c in enumerate(columns)} for row in result)
+    return Answer(columns, _guarded(rows, _rdflib_error))
+
+
+def _guarded(rows: Iterator[Row], error: Callable[[Exception], QueryError]) -> Iterator[Row]:
+    """Rows whose evaluation errors (raised while reading, as both engines evaluate lazily) are QueryErrors."""
+    try:
+        yield from rows
+    except QueryError:
+        raise
+    except Exception as exc:
+        raise error(exc) from exc
+
+
+def _rdflib_error(exc: Exception) -> QueryError:
+    return QueryError(f"the query failed on rdflib: {type(exc).__name__}: {exc}")
+
+
+def _oxigraph_error(exc: Exception) -> QueryError:
+    if isinstance(exc, SyntaxError):
+        return QueryError(f"invalid SPARQL: {exc}")
+    if isinstance(exc, RuntimeError) and "SELECT projection" in str(exc):
+        # Oxigraph follows SEP-0007: a substituted variable must be one the SELECT returns.
+        return QueryError(
+            f"pyoxigraph can bind only variables the query SELECTs ({exc}); add them to the SELECT or use the rdflib store"
+        )
+    return QueryError(f"the query failed on pyoxigraph: {exc}")
+
+
+# --- queries that would reach the network -------------------------------------------------
+
+_NETWORK_WORDS = re.compile(r"\b(?:SERVICE|FROM)\b", re.I)
+
+
+def _parts(node: Any) -> Iterator[Any]:
+    """Every CompValue in an rdflib parse tree (iteratively: a deep query must not hit the recursion limit)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, CompValue):
+            yield item
+            todo.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            todo.extend(item)
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+
+
+def network_use(parsed: Any) -> str | None:
+    """Why a parsed query would reach beyond the graph file (SERVICE, FROM), or None."""
+    for part in _parts(parsed):
+        if part.name == "ServiceGraphPattern":
+            return (f"SERVICE <{part.get('term')}> is refused: carekg queries never reach the network "
+                    "(both engines would send the query, with bound values, to that address)")
+        if part.name == "DatasetClause":
+            graph = part.get("default") or part.get("named")
+            return (f"FROM <{graph}> is refused: carekg queries the one graph file it is given "
+                    "(rdflib would fetch that graph from the network)")
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def check_offline(query: str) -> None:
+    """Raise QueryError when ``query`` would reach the network (checked on rdflib's parse of it)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(query)
+    except ParseException:
+        return  # not a query at all: the engine reports the syntax error
+    reason = network_use(parsed)
+    if reason:
+        raise QueryError(reason)
+
+
+def assigned_variables(parsed: Any) -> set[str]:
+    """Variables a parsed query gives values itself: ``BIND(… AS ?v)``, ``(… AS ?v)`` in SELECT or GROUP BY."""
+    names = set()
+    for part in _parts(parsed):
+        if part.name == "Bind" or part.name == "GroupAs":
+            variable = part.get("var")
+        elif part.name == "vars":
+            variable = part.get("evar")
+        else:
+            continue
+        if variable is not None:
+            names.add(str(variable))
+    return names
 
 
 @functools.lru_cache(maxsize=64)
@@ -175,6 +327,10 @@ def _prepared(query: str, prefixes: tuple[tuple[str, str], ...]) -> Any:
     return prepareQuery(query, initNs=dict(prefixes))
 
 
-def _triple_rows(triples: Any) -> tuple[list[str], list[Row]]:
-    columns = ["subject", "predicate", "object"]
-    return columns, [dict(zip(columns, (_python(term) for term in triple), strict=True)) for triple in triples]
+def _triple_rows(triples: Iterator[Any]) -> Iterator[Row]:
+    for triple in triples:
+        yield dict(zip(TRIPLE_COLUMNS, (_python(term) for term in triple), strict=True))
+
+
+def _triple_order(row: Row) -> tuple[str, str, str]:
+    return tuple(str(row[column]) for column in TRIPLE_COLUMNS)  # type: ignore[return-value]

@@ -11,6 +11,7 @@ import pytest
 
 from carekg import build as build_module
 from carekg.build import build
+from carekg.errors import OutputError
 
 from .conftest import SEEDS
 from .test_bad_input import make_bad_corpus
@@ -105,7 +106,7 @@ def test_a_disk_full_while_writing_replaces_nothing(corpus, tmp_path, monkeypatc
         return real_stage(path, data)
 
     monkeypatch.setattr(build_module, "stage_file", fills_up)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OutputError, match="No space left on device"):  # one clear error, not a traceback
         build(corpus, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing replaced, no temporary files
 

@@ -1,0 +1,70 @@
+"""Running a function with a time limit, in a forked child process that can be stopped.
+
+A SPARQL query runs inside an engine (pyoxigraph's Rust, rdflib's evaluator)
+that Python cannot interrupt; a cartesian product there runs until memory
+runs out. :func:`call_with_timeout` runs the work in a child process forked
+from this one and kills it when time is up, so ``carekg query --timeout``
+holds whatever the query does. Where ``fork`` is not available the work runs
+here, without a limit.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any, Callable, TypeVar
+
+from . import errors
+from .errors import CareKGError
+
+__all__ = ["call_with_timeout"]
+
+T = TypeVar("T")
+
+
+def _child(connection: Any, function: Callable[..., Any], args: tuple) -> None:
+    try:
+        message: tuple = ("ok", function(*args))
+    except CareKGError as exc:
+        message = ("error", type(exc).__name__, str(exc))
+    except MemoryError:
+        message = ("error", "CareKGError", "ran out of memory")
+    except BaseException as exc:  # the parent shows one line for anything
+        message = ("error", "CareKGError", f"{type(exc).__name__}: {exc}")
+    try:
+        connection.send(message)
+    finally:
+        connection.close()
+
+
+def call_with_timeout(function: Callable[..., T], args: tuple, seconds: float | None, what: str = "the work") -> T:
+    """``function(*args)``, run in a child process stopped after ``seconds`` (None: no limit, run here).
+
+    The result travels back pickled. A carekg error in the child is raised
+    here as the same kind of error; running out of time or memory is a
+    ``CareKGError`` naming ``what``.
+    """
+    if seconds is None or "fork" not in multiprocessing.get_all_start_methods():
+        return function(*args)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, function, args), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise CareKGError(f"{what} took longer than {seconds:g} s and was stopped (--timeout)")
+        try:
+            message = receiver.recv()
+        except EOFError:
+            child.join(5)
+            raise CareKGError(f"{what} stopped unexpectedly (exit code {child.exitcode}; out of memory?)") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if message[0] == "ok":
+        return message[1]
+    _, kind, text = message
+    error = getattr(errors, kind, CareKGError)
+    raise error(text) if issubclass(error, CareKGError) and error is not errors.LoadError else CareKGError(text)
