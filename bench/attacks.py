@@ -10,7 +10,8 @@ inputs generated here, and is stopped after ``--timeout`` seconds. One JSON
 line per attack: its name, the exit code, the wall time, the peak memory of
 the process and its children, and what it printed or did that matters (the
 last line of its output, connections a server received, files left behind).
-Servers are local (127.0.0.1); nothing reaches the network.
+Servers are local (127.0.0.1); nothing reaches the network. Needs the test extra
+(psutil, and the local servers of ``tests/test_attacks_network.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # runnable as `python bench/attacks.py` from a clone (its servers come from tests/)
+    sys.path.insert(0, str(ROOT))
 STATEMENT = "We urge the government to raise the care leaving age to 25."
 
 
@@ -118,53 +120,14 @@ def seed_graph(run: Run, work: Path) -> Path:
     return out / "graph.ttl"
 
 
-class Listener:
-    """A TCP port that counts connections (a stand-in for a remote SPARQL endpoint)."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.socket.settimeout(0.2)
-        self.port, self.connections, self.stop = self.socket.getsockname()[1], 0, False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self.stop:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            connection.close()
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list = []
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        self.requests.append((self.command, self.path, length, self.headers.get("Authorization")))
-        if self.path.startswith("/moved"):
-            self.send_response(302)
-            self.send_header("Location", "/store?default")
-        else:
-            self.send_response(204)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_GET = do_PUT = do_POST = _answer
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def recorder() -> tuple[str, list, Callable]:
-    _Recorder.requests = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    """A local Graph Store stand-in that records requests (the tests' own: /store answers 204, /moved 302)."""
+    from tests.test_attacks_network import Recorder
+
+    Recorder.received = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}", _Recorder.requests, server.shutdown
+    return f"http://127.0.0.1:{server.server_address[1]}", Recorder.received, server.shutdown
 
 
 # --- the attacks ------------------------------------------------------------------------------------
@@ -212,11 +175,13 @@ def newline_name(run: Run, work: Path, size: float) -> dict:
 
 
 def service(run: Run, work: Path, size: float) -> dict:
+    from tests.test_attacks_network import Listener  # a port that counts connections (the tests' own)
+
     graph, listener = seed_graph(run, work.parent), Listener()
     query = f"SELECT * WHERE {{ ?s ?p ?o SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?q ?x }} }} LIMIT 1"
     results = {store: run("query", graph, query, "--store", store) for store in ("oxigraph", "rdflib")}
     time.sleep(0.5)
-    listener.stop = True
+    listener.close()
     return {"exit": {k: v["exit"] for k, v in results.items()}, "last": {k: v["last"] for k, v in results.items()},
             "connections": listener.connections}
 
@@ -232,7 +197,7 @@ def push_302(run: Run, work: Path, size: float) -> dict:
     graph = write(work, "g.nt", '<https://example.org/a> <https://example.org/b> "c" .\n')
     result = run("push", graph, "--endpoint", f"{base}/moved", "--append")
     stop()
-    result["requests"] = [(method, path.split("?")[0], length) for method, path, length, _ in requests]
+    result["requests"] = [(method, path, length) for method, path, length, _ in requests]
     return result
 
 
@@ -247,24 +212,12 @@ def credentials(run: Run, work: Path, size: float) -> dict:
 
 
 def push_trickle(run: Run, work: Path, size: float) -> dict:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
+    from tests.test_attacks_network import Trickler  # answers one byte every 0.5 s (the tests' own)
 
-    def trickle() -> None:
-        connection, _ = server.accept()
-        connection.recv(65536)
-        try:
-            for byte in b"HTTP/1.1 204 No Content\r\nX-Slow: " + b"a" * 1000:
-                connection.send(bytes([byte]))
-                time.sleep(0.5)
-        except OSError:
-            pass
-
-    threading.Thread(target=trickle, daemon=True).start()
+    trickler = Trickler(0.5)
     graph = write(work, "g.nt", '<https://example.org/a> <https://example.org/b> "c" .\n')
-    result = run("push", graph, "--endpoint", f"http://127.0.0.1:{server.getsockname()[1]}/store", "--timeout", "3")
-    server.close()
+    result = run("push", graph, "--endpoint", trickler.endpoint, "--timeout", "3")
+    trickler.close()
     return result
 
 

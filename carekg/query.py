@@ -38,7 +38,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from .errors import QueryError
-from .sparql import Row, Source, assigned_variables, execute, network_use, stream
+from .sparql import Row, Source, assigned_variables, execute, network_use, parsed_query, stream
 
 __all__ = [
     "Parameter", "Query", "Result", "STORES", "FORMATS", "PARAMETER_TYPES", "AUTO_OXIGRAPH_BYTES",
@@ -179,7 +179,7 @@ def check_read_only(text: str) -> str:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parsed = _parsed(text)
+        parsed = parsed_query(text)
     except ParseException as query_error:
         try:
             update = parseUpdate(text)
@@ -195,13 +195,6 @@ def check_read_only(text: str) -> str:
     if reason:
         raise QueryError(reason)
     return parsed[1].name.removesuffix("Query").upper()
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed(text: str) -> Any:
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    return parseQuery(text)
 
 
 # --- stores --------------------------------------------------------------------------
@@ -319,7 +312,7 @@ def bind(source: Source, query: Query, values: Mapping[str, Any]) -> dict[str, I
     query's, so the engines would disagree.
     """
     bound = {}
-    assigned = assigned_variables(_parsed(query.text)) if values else set()
+    assigned = assigned_variables(parsed_query(query.text)) if values else set()
     for name, value in values.items():
         name = name.lstrip("?$")
         if query.typed and name not in query.parameters:

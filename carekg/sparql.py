@@ -179,7 +179,7 @@ def stream(
     A query that would reach the network (``SERVICE``, ``FROM``) is refused
     here too, whatever called it: both engines would otherwise fetch remote data.
     """
-    if _NETWORK_WORDS.search(query):
+    if _NETWORK_WORDS.search(_NOT_KEYWORDS.sub(" ", query)):
         check_offline(query)
     bound = {name: _to_rdflib(value) for name, value in (bindings or {}).items()}
     names = {str(prefix): str(namespace) for prefix, namespace in (prefixes or {}).items()}
@@ -258,6 +258,12 @@ def _oxigraph_error(exc: Exception) -> QueryError:
 # --- queries that would reach the network -------------------------------------------------
 
 _NETWORK_WORDS = re.compile(r"\b(?:SERVICE|FROM)\b", re.I)
+# Strings, IRIs and comments, where those words are no keywords (a cheap gate before the full parse).
+_NOT_KEYWORDS = re.compile("|".join([
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",
+    r'<[^<>"{}|^`\\\x00-\x20]*>', r"#[^\n]*",
+]), re.S)
 
 
 def _parts(node: Any) -> Iterator[Any]:
@@ -290,13 +296,19 @@ def network_use(parsed: Any) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
+def parsed_query(text: str) -> Any:
+    """rdflib's parse tree of a query (pure-Python pyparsing, so kept for the next use of the same text)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(text)
+
+
 def check_offline(query: str) -> None:
     """Raise QueryError when ``query`` would reach the network (checked on rdflib's parse of it)."""
     from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        parsed = parseQuery(query)
+        parsed = parsed_query(query)
     except ParseException:
         return  # not a query at all: the engine reports the syntax error
     reason = network_use(parsed)

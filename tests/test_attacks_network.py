@@ -240,38 +240,46 @@ def test_a_push_url_with_a_space_is_one_error_line(small_graph):
                              "control character (write a space as %20)\n")
 
 
-def test_the_push_timeout_bounds_the_whole_push(small_graph):
-    """A server that reads the request, then trickles its answer one byte every 0.2 s, forever."""
-    stop = threading.Event()
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
+class Trickler:
+    """A server that reads a request, then trickles its answer one byte every ``interval`` seconds, for ever."""
 
-    def trickle() -> None:
-        connection, _ = server.accept()
-        connection.recv(65536)
-        for byte in b"HTTP/1.1 204 No Content\r\nX-Slow: " + b"a" * 10_000:
-            if stop.is_set():
-                break
-            try:
+    def __init__(self, interval: float = 0.2):
+        self.interval, self._stop = interval, threading.Event()
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.endpoint = f"http://127.0.0.1:{self.server.getsockname()[1]}/store"
+        self._thread = threading.Thread(target=self._trickle, daemon=True)
+        self._thread.start()
+
+    def _trickle(self) -> None:
+        try:
+            connection, _ = self.server.accept()
+            connection.recv(65536)
+            for byte in b"HTTP/1.1 204 No Content\r\nX-Slow: " + b"a" * 10_000:
+                if self._stop.is_set():
+                    break
                 connection.send(bytes([byte]))
-            except OSError:
-                break
-            time.sleep(0.2)
-        connection.close()
+                time.sleep(self.interval)
+            connection.close()
+        except OSError:
+            pass
 
-    thread = threading.Thread(target=trickle, daemon=True)
-    thread.start()
-    endpoint = f"http://127.0.0.1:{server.getsockname()[1]}/store"
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.server.close()
+
+
+def test_the_push_timeout_bounds_the_whole_push(small_graph):
+    trickler = Trickler(0.2)
     started = time.monotonic()
     try:
-        result = run_cli("push", small_graph, "--endpoint", endpoint, "--timeout", "1.5")
+        result = run_cli("push", small_graph, "--endpoint", trickler.endpoint, "--timeout", "1.5")
     finally:
-        stop.set()
-        thread.join(5)
-        server.close()
+        trickler.close()
     assert time.monotonic() - started < 6
-    assert result.output == f"Error: {endpoint} did not answer within 1.5 s\n"
+    assert result.output == f"Error: {trickler.endpoint} did not answer within 1.5 s\n"
 
 
 def test_push_library_refuses_redirects_too(recorder, small_graph):
