@@ -7,11 +7,13 @@ with :func:`carekg.build.build` to build a graph from a corpus folder.
 __version__ = "0.1.0"
 
 
-def load(path, store: str = "auto"):
-    """Read a graph file for analysis: ``carekg.load("build/graph.ttl").query("supporters", proposal="…")``.
+def load(path, store: str = "auto", raw: bool = False):
+    """Open a graph for analysis: ``carekg.load("build").query("supporters", proposal="…")``.
 
-    Returns a :class:`carekg.api.CareGraph`; imported here lazily so ``import carekg`` stays light.
+    ``path`` is a build folder or a graph file; the build's store is used when
+    it is there. Returns a :class:`carekg.api.CareGraph`; imported here lazily
+    so ``import carekg`` stays light.
     """
     from .api import load as _load
 
-    return _load(path, store)
+    return _load(path, store, raw)

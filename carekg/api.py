@@ -136,10 +136,11 @@ def _frame(result: Result) -> "pandas.DataFrame":
 
 
 def load(path: Path | str, store: str = "auto", raw: bool = False) -> CareGraph:
-    """Read a graph file (``carekg build``'s ``graph.ttl``) for analysis.
+    """Open a graph for analysis: a build folder, its ``graph.ttl``, or any ``.ttl``/``.nt`` file.
 
-    ``store`` is ``"rdflib"``, ``"oxigraph"`` or ``"auto"`` (pyoxigraph for
-    files over :data:`carekg.query.AUTO_OXIGRAPH_BYTES`). The graph is the
+    ``store`` is ``"rdflib"``, ``"oxigraph"`` or ``"auto"``: pyoxigraph when
+    the build's on-disk store is beside the file (opened read-only, in
+    milliseconds) or for files over :data:`carekg.query.AUTO_OXIGRAPH_BYTES`. The graph is the
     one the analysts corrected (corrections.csv); ``raw=True`` gives it as
     the extractor made it.
 

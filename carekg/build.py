@@ -38,6 +38,7 @@ from .knowledge import load_knowledge
 from .render import build_views
 from .model import Document
 from .namespace import CL, DOC, ST
+from .store import GRAPH_NAME, STORE_DIR, swap_into_place, write_record, write_store
 from .stopping import deferred_signals, stop_on_signals, terminate_workers
 
 __all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs"]
@@ -304,6 +305,7 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
         corpus = read_corpus(source, max_bytes=max_bytes, exclude=[out])
 
     checking: Validation | None = None
+    store_scratch: tempfile.TemporaryDirectory | None = None
     try:
         # Documents' N-Triples go to a scratch file as they arrive (in file order), so
         # the parent never holds the whole graph as text: the store and Turtle read it.
@@ -362,6 +364,11 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
                 outputs[f"{kind}.csv"] = csv_bytes(columns, rows)
         with stages("views"):
             outputs.update(build_views(store))
+        with stages("store"), output_errors(out):
+            # The on-disk store, for fast questions; swapped into place with the files below.
+            store_scratch = tempfile.TemporaryDirectory(prefix=".carekg-build-store-", dir=out)
+            staged_store = Path(store_scratch.name) / STORE_DIR
+            write_store(store, staged_store)
         del store
 
         if checking is not None:
@@ -369,16 +376,20 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
                 summary.validation = checking.result()
                 summary.violations = checking.violations()
                 summary.validation_scope = checking.scope.report()
+        if checking is not None:
+            checking.close()
+        checking = None
+
+        outputs["build-report.json"] = _report(summary)
+        with stages("write"), output_errors(out):
+            summary.files.update(write_outputs(out, outputs, staged_store))
     except BaseException:
         if checking is not None:
             checking.close(terminate=True)  # a failed or stopped build must not leave a validating process behind
         raise
-    if checking is not None:
-        checking.close()
-
-    outputs["build-report.json"] = _report(summary)
-    with stages("write"), output_errors(out):
-        summary.files.update(write_outputs(out, outputs))
+    finally:
+        if store_scratch is not None:
+            store_scratch.cleanup()  # the staged store, or the previous one it replaced
     summary.seconds = stages.seconds
     finished = datetime.now(timezone.utc)
     run_record = {
@@ -412,24 +423,34 @@ class _Stages:
         self.seconds[self._name] = self.seconds.get(self._name, 0.0) + time.perf_counter() - self._clock
 
 
-def write_outputs(out: Path, outputs: dict[str, bytes]) -> dict[str, Path]:
+def write_outputs(out: Path, outputs: dict[str, bytes], store: Path | None = None) -> dict[str, Path]:
     """Write every output atomically, as a set as far as a file system allows; return their paths.
 
     Every file is first written in full beside its target; only when all are
     on disk are they renamed into place. A failure while writing (a full disk)
     therefore replaces nothing, and the renames themselves take microseconds.
+    ``store``, a store folder written elsewhere in ``out``, is recorded as the
+    store of the staged ``graph.ttl`` and swapped into ``out/store`` with them.
     """
     staged: list[tuple[Path, Path]] = []
     try:
         for name in sorted(outputs):
             staged.append((stage_file(out / name, outputs[name]), out / name))
+        if store is not None:
+            graph = next(temporary for temporary, final in staged if final.name == GRAPH_NAME)
+            write_record(store, graph, GRAPH_NAME)
         with deferred_signals():  # SIGTERM now would leave the outputs half replaced: it waits a moment
             for temporary, final in staged:
                 os.replace(temporary, final)
+            if store is not None:
+                swap_into_place(store, out / STORE_DIR)
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
-    return {final.name: final for _, final in staged}
+    files = {final.name: final for _, final in staged}
+    if store is not None:
+        files[STORE_DIR] = out / STORE_DIR
+    return files
 
 
 def _without(spool: Path, removed: set[bytes]) -> Path:

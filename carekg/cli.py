@@ -33,8 +33,18 @@ class CareKGGroup(click.Group):
     """A group that turns library errors into one clean error line."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        import warnings
+
+        from .store import StoreNotUsed
+
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", StoreNotUsed)
+                shown = warnings.showwarning
+                warnings.showwarning = lambda message, category, *rest: (
+                    click.echo(f"warning: {message}", err=True) if issubclass(category, StoreNotUsed)
+                    else shown(message, category, *rest))
+                return super().invoke(ctx)
         except (CareKGError, BuildStopped) as exc:
             raise click.ClickException(str(exc)) from exc
 
@@ -335,7 +345,7 @@ def review_export(graph: Path, documents: tuple[str, ...], unreviewed: bool, out
 
     if not documents and not unreviewed:
         raise click.UsageError("choose documents with --document FILE (patterns allowed) or --unreviewed")
-    rows = review_sheet(open_view(graph), list(documents), unreviewed)
+    rows = review_sheet(open_view(graph, writable=True), list(documents), unreviewed)
     write_review_sheet(rows, output)
     decided = sum(1 for row in rows if row["decision"])
     click.echo(f"Wrote {len(rows):,} statements of {len({r['document'] for r in rows}):,} documents "

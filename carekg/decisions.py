@@ -531,9 +531,12 @@ def raw_view(source: Source) -> Source:
     return source
 
 
-def open_view(path: Path | str, raw: bool = False) -> Source:
-    """A graph file in an in-memory pyoxigraph store, corrected as built or (``raw``) as extracted."""
+def open_view(path: Path | str, raw: bool = False, writable: bool = False) -> Source:
+    """A graph (build folder or file) in pyoxigraph, corrected as built or (``raw``) as extracted.
+
+    ``writable`` (implied by ``raw``) asks for an in-memory copy the caller may change.
+    """
     from .sparql import open_store
 
-    store = open_store(path)
+    store = open_store(path, writable=raw or writable)
     return raw_view(store) if raw else store

@@ -513,7 +513,9 @@ def load_graph(path: Path | str) -> Graph:
     N-Triples and Turtle are parsed by pyoxigraph (literals of any size, and
     faster than rdflib's parsers); other formats by rdflib.
     """
-    path = Path(path)
+    from .store import graph_file
+
+    path = graph_file(path)  # a build folder means its graph.ttl
     if not path.is_file():
         raise GraphError(f"graph file '{path}' does not exist")
     formats = {".nt": "nt", ".ttl": "turtle", ".rdf": "xml", ".xml": "xml", ".jsonld": "json-ld", ".n3": "n3"}

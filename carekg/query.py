@@ -38,6 +38,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from .errors import QueryError
+from .store import graph_file
 from .sparql import Row, Source, assigned_variables, execute, network_use, parsed_query, stream
 
 __all__ = [
@@ -205,20 +206,27 @@ def choose_store(path: Path | str, store: str = "auto") -> str:
         raise QueryError(f"unknown store '{store}'; choose one of {', '.join(STORES)}")
     if store != "auto":
         return store
-    path = Path(path)
+    from .store import has_store
+
+    path = graph_file(path)
+    if has_store(path):
+        return "oxigraph"
     return "oxigraph" if path.is_file() and path.stat().st_size > AUTO_OXIGRAPH_BYTES else "rdflib"
 
 
 def open_source(path: Path | str, store: str = "auto", raw: bool = False) -> tuple[Source, str]:
-    """Read a graph file into memory with the chosen engine; return it and the engine's name.
+    """Open the graph at ``path`` (a build folder or graph file) with the chosen engine; return it and its name.
 
-    ``raw`` gives the graph as the extractor made it, without the analysts' corrections.
+    pyoxigraph opens the build's on-disk store read-only when there is one
+    (:func:`carekg.sparql.open_store`); rdflib reads the file into memory.
+    ``raw`` gives the graph as the extractor made it, without the analysts'
+    corrections (in memory: the store on disk is never changed).
     """
     engine = choose_store(path, store)
     if engine == "oxigraph":
         from .sparql import open_store
 
-        source: Source = open_store(path)
+        source: Source = open_store(path, writable=raw)
     else:
         from .graph import load_graph
 

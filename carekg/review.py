@@ -291,7 +291,7 @@ def evaluate_decisions(path: Path | str) -> DecisionEvaluation:
     from .knowledge import load_knowledge
     from .sparql import open_store
 
-    store = open_store(path)
+    store = open_store(path, writable=True)  # turned into its raw view below
     reviewed: dict[str, list[str]] = {"statement": [], "claim": [], "mention": []}
     for row in select(store, query_text("decisions-reviewed"))[1]:
         reviewed[str(row["target"])].append(str(row["document"]))

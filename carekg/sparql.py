@@ -40,11 +40,27 @@ def query_text(name: str) -> str:
     return resource.read_text(encoding="utf-8")
 
 
-def open_store(path: Path | str) -> "ox.Store":
-    """Load a graph file into an in-memory pyoxigraph store."""
-    path = Path(path)
+def open_store(path: Path | str, *, writable: bool = False) -> "ox.Store":
+    """The graph at ``path`` (a build folder, or a ``.ttl``/``.nt``/``.nq`` file) in a pyoxigraph store.
+
+    When the build's on-disk store stands beside the file (and matches it:
+    see :mod:`carekg.store`), it is opened read-only, in milliseconds;
+    otherwise the file is parsed into memory. ``writable`` asks for a store
+    that may be changed (the ``--raw`` view): the on-disk one is then copied
+    into memory, never changed.
+    """
+    from .store import graph_file, open_beside
+
+    path = graph_file(path)
     if not path.is_file():
         raise GraphError(f"graph file '{path}' does not exist")
+    disk = open_beside(path)
+    if disk is not None:
+        if not writable:
+            return disk
+        memory = ox.Store()
+        memory.bulk_extend(disk)
+        return memory
     from .rdfio import load_store
 
     formats = {".nt": "nt", ".ttl": "ttl", ".nq": "nq"}

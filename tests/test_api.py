@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import networkx as nx
 import pandas as pd
+
 import pytest
 
 import carekg
@@ -30,8 +33,10 @@ def test_load_is_exposed_lazily_by_the_package():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() == ["False", "False", "True"]
 
 
-def test_load_picks_a_store_and_says_so(seed_graph_path):
-    assert carekg.load(seed_graph_path).store == "rdflib"  # the seed graph is small
+def test_load_picks_a_store_and_says_so(seed_graph_path, tmp_path):
+    assert carekg.load(seed_graph_path).store == "oxigraph"  # the build's store is beside it
+    shutil.copy(seed_graph_path, tmp_path / "graph.ttl")
+    assert carekg.load(tmp_path / "graph.ttl").store == "rdflib"  # a small file alone
     graph = carekg.load(seed_graph_path, store="oxigraph")
     assert graph.store == "oxigraph" and repr(graph).startswith(f"<CareGraph {seed_graph_path}: ")
 

@@ -44,9 +44,23 @@ def _same_bytes(first: Path, second: Path, names=STABLE_OUTPUTS) -> None:
         assert a == b, f"{name} differs between {first} and {second}"
 
 
+def _snapshot(out: Path) -> dict[str, bytes]:
+    """Every file below ``out`` (the store's files too) by its relative path."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _store_graph(out: Path):
+    from .test_store import store_graph
+
+    return store_graph(out / "store")
+
+
 def test_two_builds_into_two_folders_are_byte_identical(corpus, serial, tmp_path):
     build(corpus, tmp_path / "again", jobs=1)
     _same_bytes(serial, tmp_path / "again")
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(_store_graph(serial), _store_graph(tmp_path / "again"))  # so every query answers the same
 
 
 def test_two_workers_give_the_same_bytes_as_one(corpus, serial, tmp_path):
@@ -75,12 +89,12 @@ def test_outputs_are_ordinary_readable_files(serial):
         assert (serial / name).stat().st_mode & 0o044, f"{name} is readable by its owner only"
 
 
-@pytest.mark.parametrize("stage", ["serialise_turtle", "export_rows", "_report"])
+@pytest.mark.parametrize("stage", ["serialise_turtle", "export_rows", "write_store", "_report", "write_record"])
 def test_a_failing_later_stage_leaves_previous_outputs_intact(corpus, tmp_path, monkeypatch, stage):
     out = tmp_path / "out"
     shutil.copytree(SEEDS, tmp_path / "seeds")
     build(tmp_path / "seeds", out)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    before = _snapshot(out)
 
     def boom(*args, **kwargs):
         raise RuntimeError(f"{stage} failed")
@@ -88,14 +102,13 @@ def test_a_failing_later_stage_leaves_previous_outputs_intact(corpus, tmp_path, 
     monkeypatch.setattr(build_module, stage, boom)
     with pytest.raises(RuntimeError, match=f"{stage} failed"):
         build(corpus, out)  # a different corpus: any write would show
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    assert after == before  # same files, same bytes, no temporary files left behind
+    assert _snapshot(out) == before  # same files (the store's too), same bytes, no temporary files left behind
 
 
 def test_a_disk_full_while_writing_replaces_nothing(corpus, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build(SEEDS, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _snapshot(out)
     real_stage = build_module.stage_file
     calls = []
 
@@ -108,13 +121,13 @@ def test_a_disk_full_while_writing_replaces_nothing(corpus, tmp_path, monkeypatc
     monkeypatch.setattr(build_module, "stage_file", fills_up)
     with pytest.raises(OutputError, match="No space left on device"):  # one clear error, not a traceback
         build(corpus, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing replaced, no temporary files
+    assert _snapshot(out) == before  # nothing replaced, no temporary files
 
 
 def test_an_interrupted_extraction_writes_nothing(tmp_path, monkeypatch):
     out = tmp_path / "out"
     build(SEEDS, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _snapshot(out)
 
     def interrupted(document):
         raise KeyboardInterrupt
@@ -122,4 +135,4 @@ def test_an_interrupted_extraction_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(build_module, "extract_to_lines", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(SEEDS, out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _snapshot(out) == before
