@@ -23,6 +23,7 @@ Examples:
   carekg evaluate build/graph.ttl --gold tests/gold --per-document
   carekg network build/graph.ttl --kind divergence -o divergence.html
   carekg query build/graph.ttl supporters --bind proposal=raise-care-leaving-age
+  carekg serve build                       a read-only SPARQL endpoint at http://127.0.0.1:7878/query
   carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store
   carekg review export build/graph.ttl --document '00*.txt' -o review.csv
   carekg review import review.csv --into corpus/corrections.csv --by "Ann Analyst"
@@ -307,6 +308,37 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
     result = query_graph(graph, query, values, store=store, raw=raw, limit=row_limit(fmt), timeout=timeout or None)
     click.echo(format_result(result, fmt, width=shutil.get_terminal_size((100, 24)).columns))
 
+@cli.command()
+@click.argument("build", type=click.Path(path_type=Path))
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 127.0.0.1 is this machine only, 0.0.0.0 every network it is on.")
+@click.option("--cors", is_flag=True, help="Let web pages from other sites query it (browser tools such as YASGUI).")
+def serve(build: Path, port: int, host: str, cors: bool) -> None:
+    """Serve BUILD's graph as a read-only SPARQL 1.1 endpoint at /query.
+
+    BUILD is a build folder (or its graph.ttl); its on-disk store is opened
+    read-only. For tools that speak SPARQL: YASGUI, R, Jupyter SPARQL
+    kernels, Gephi's SPARQL import. Queries by GET ?query=… or POST;
+    updates are refused (403), and so are SERVICE and FROM, which would
+    reach the network. Stops on Ctrl-C or SIGTERM.
+
+    \b
+    Example:
+      carekg serve build
+      curl -H 'Accept: text/csv' http://127.0.0.1:7878/query --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3'
+    """
+    from .serve import open_endpoint, serve_until_stopped
+
+    endpoint = open_endpoint(build, host, port, cors)
+    click.echo(f"SPARQL endpoint (read-only) at {endpoint.url}; Ctrl-C to stop", err=False)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
+    sys.stdout.flush()
+    serve_until_stopped(endpoint)
+    click.echo("Stopped.")
+
+
 # --- review (analysts' corrections) --------------------------------------------------
 
 @cli.group()
@@ -400,7 +432,8 @@ def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeou
     \b
     Example:
       oxigraph serve --location store --bind 127.0.0.1:7878 &
-      carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/carekg/graph
+      carekg serve build                       a read-only SPARQL endpoint at http://127.0.0.1:7878/query
+  carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/carekg/graph
     """
     from .push import push_graph
 

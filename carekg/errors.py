@@ -39,6 +39,14 @@ class QueryError(CareKGError):
     """A SPARQL query is unknown, invalid, or not read-only."""
 
 
+class RefusedQuery(QueryError):
+    """A query carekg will not run: an update, or one that would reach the network."""
+
+
+class ServeError(CareKGError):
+    """The SPARQL endpoint cannot start (its address is taken or not this machine's)."""
+
+
 class NetworkError(CareKGError):
     """A network cannot be built with the options given."""
 

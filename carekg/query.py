@@ -37,7 +37,7 @@ from typing import Any, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from .errors import QueryError
+from .errors import QueryError, RefusedQuery
 from .store import graph_file
 from .sparql import Row, Source, assigned_variables, execute, network_use, parsed_query, stream
 
@@ -189,12 +189,12 @@ def check_read_only(text: str) -> str:
         words = [_UPDATE_WORDS.get(op.name, op.name) for op in (update.request or ())]
         if not words:  # an empty text (or only comments) parses as an empty update
             raise QueryError("empty query: give a SELECT, ASK, CONSTRUCT or DESCRIBE query") from None
-        raise QueryError(
+        raise RefusedQuery(
             f"carekg query is read-only: {words[0]} is an update; use SELECT, ASK, CONSTRUCT or DESCRIBE"
         ) from None
     reason = network_use(parsed)
     if reason:
-        raise QueryError(reason)
+        raise RefusedQuery(reason)
     return parsed[1].name.removesuffix("Query").upper()
 
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Mapping, Union
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from .errors import GraphError, QueryError
+from .errors import GraphError, QueryError, RefusedQuery
 
 Row = dict[str, Any]
 
@@ -329,7 +329,7 @@ def check_offline(query: str) -> None:
         return  # not a query at all: the engine reports the syntax error
     reason = network_use(parsed)
     if reason:
-        raise QueryError(reason)
+        raise RefusedQuery(reason)
 
 
 def assigned_variables(parsed: Any) -> set[str]:
