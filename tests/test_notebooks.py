@@ -38,3 +38,31 @@ def test_notebook_executes(path: Path, monkeypatch):
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "no plot was drawn"
     assert any("text/html" in o.get("data", {}) for o in outputs), "no table was shown"
+
+
+def test_the_notebooks_extra_installs_what_the_notebooks_import():
+    """`pip install -e ".[notebooks]"` is enough to open and run them: every import is a declared dependency."""
+    import ast
+    import re
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    name = re.compile(r"[A-Za-z0-9._-]+")
+    declared = {name.match(r).group().lower() for r in project["dependencies"] + project["optional-dependencies"]["notebooks"]}
+    assert {"notebook", "ipykernel", "matplotlib"} <= declared  # Jupyter itself, its kernel, the plots
+    distributions = packages_distributions()
+    imported = set()
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                for node in ast.walk(ast.parse(cell.source)):
+                    if isinstance(node, ast.Import):
+                        imported.update(alias.name.split(".")[0] for alias in node.names)
+                    elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                        imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"carekg"}
+    assert third_party >= {"matplotlib", "pandas", "networkx"}
+    for module in sorted(third_party):
+        assert {d.lower() for d in distributions.get(module, [module])} & declared, f"{module} is not declared"
