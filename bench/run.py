@@ -261,6 +261,50 @@ def time_queries(graph: Path, timeout: float = 60.0) -> dict[str, dict[str, floa
     return timings
 
 
+def time_cli_queries(build: Path, carekg: Path | None = None, repeat: int = 3,
+                     timeout: float = 120.0) -> dict[str, dict[str, object]]:
+    """Wall time of ``carekg query`` from the command line, process start included, per canned query.
+
+    Each listed canned query runs unbound and (when it has parameters) bound to
+    typical values, ``repeat`` times; the best time is kept (the machine is
+    shared: the best run is the least disturbed one), with the table footer
+    (how many rows). ``carekg`` runs another checkout (``PYTHONPATH``), to
+    measure before/after on the same graph.
+    """
+    import subprocess
+
+    from carekg.query import canned_queries
+
+    env = dict(os.environ)
+    if carekg is not None:
+        env["PYTHONPATH"] = str(carekg)
+    graph = build / "graph.ttl"
+    timings: dict[str, dict[str, object]] = {}
+    for query in canned_queries():
+        cases = [("unbound", {})]
+        if query.parameters:
+            cases.append(("bound", _typical_values(query)))
+        for case, values in cases:
+            command = [sys.executable, "-m", "carekg", "query", str(graph), query.name]
+            for name, value in values.items():
+                command += ["--bind", f"{name}={value}"]
+            seconds, footer = [], ""
+            for _ in range(repeat):
+                clock = time.perf_counter()
+                try:
+                    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    footer = f"still running after {timeout:g} s (stopped)"
+                    break
+                seconds.append(time.perf_counter() - clock)
+                lines = done.stdout.strip().splitlines() or done.stderr.strip().splitlines() or [""]
+                footer = lines[-1] if done.returncode == 0 else f"exit {done.returncode}: {lines[-1]}"
+            timings[f"{query.name} ({case})"] = {
+                "seconds": round(min(seconds), 2) if seconds else None, "bound": values, "footer": footer,
+                "load": round(os.getloadavg()[0], 2)}
+    return timings
+
+
 def write_corrections(corpus: Path, statements: Path, count: int) -> None:
     """``count`` decisions on statements spread evenly over the corpus: reject, change (the stance), add (the
     opposite stance on the same passage), in turn."""

@@ -31,6 +31,7 @@ from .corpus import CORRECTIONS_NAME, DEFAULT_MAX_BYTES, FileOutcome, display_na
 from .decisions import CorrectionsOutcome, apply_corrections
 from .errors import CareKGError, OutputError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
+from .answers import write_answers
 from .buildcheck import Candidate, Validation, sample_document
 from .graph import (document_slug, extraction_utf8_lines, ontology_triples, output_errors, run_triples, serialise_turtle,
                     stage_file, to_ntriples_lines)
@@ -369,6 +370,7 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
             store_scratch = tempfile.TemporaryDirectory(prefix=".carekg-build-store-", dir=out)
             staged_store = Path(store_scratch.name) / STORE_DIR
             write_store(store, staged_store)
+            write_answers(store, staged_store)  # canned listings, so that they page in milliseconds
         del store
 
         if checking is not None:

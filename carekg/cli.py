@@ -270,9 +270,11 @@ def _count(number: int, thing: str) -> str:
 @click.option("--raw", is_flag=True, help="Ask the graph as extracted, without the analysts' corrections.")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to read the graph and answer before the query is stopped (0: no limit).")
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most N rows (table output: 1,000 unless given).")
+@click.option("--offset", default=0, type=click.IntRange(min=0), help="Skip the first N rows (with --limit, to page).")
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries with their parameters and exit.")
 def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt: str, store: str, raw: bool, timeout: float,
-          list_queries: bool) -> None:
+          limit: int | None, offset: int, list_queries: bool) -> None:
     """Ask GRAPH a read-only SPARQL question and print the answer.
 
     QUERY is the name of a canned query (see --list), a .rq file, or inline
@@ -281,12 +283,18 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
     canned queries a proposal id becomes its cb: IRI and an agent id its ag:
     IRI; inline, a value is a plain literal unless written <iri>. Queries never
     reach the network (SERVICE and FROM are refused). Table output shows the
-    first 1,000 rows and how many there are in all; csv, tsv and json give all.
+    first 1,000 rows and how many there are in all; csv, tsv and json give all;
+    --limit N and --offset N page through any of them.
+
+    GRAPH is a build folder or a graph file; the build's store, when it is
+    beside the file, is opened read-only (fast), and canned queries are
+    answered from the rows the build computed for them.
 
     \b
     Example:
       carekg query --list
       carekg query build/graph.ttl supporters --bind proposal=raise-care-leaving-age
+      carekg query build timeline --limit 20 --offset 40
       carekg query build/graph.ttl profile --bind organisation=become --format csv
       carekg query build/graph.ttl "SELECT (COUNT(*) AS ?n) WHERE { ?s a ckg:StanceStatement }"
     """
@@ -305,7 +313,8 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
         if not sep or not name.strip():
             raise click.BadParameter(f"'{binding}' is not NAME=VALUE", param_hint="'--bind'")
         values[name.strip()] = value
-    result = query_graph(graph, query, values, store=store, raw=raw, limit=row_limit(fmt), timeout=timeout or None)
+    result = query_graph(graph, query, values, store=store, raw=raw, limit=row_limit(fmt, limit), offset=offset,
+                         timeout=timeout or None)
     click.echo(format_result(result, fmt, width=shutil.get_terminal_size((100, 24)).columns))
 
 @cli.command()

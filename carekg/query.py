@@ -98,10 +98,11 @@ class Result:
     rows: list[Row]
     store: str = "rdflib"
     total: int | None = None  # rows in the whole answer, when more than ``rows`` holds
+    offset: int = 0  # rows of the answer skipped before ``rows``
 
     def __post_init__(self) -> None:
         if self.total is None:
-            self.total = len(self.rows)
+            self.total = self.offset + len(self.rows)
 
     @property
     def cut(self) -> bool:
@@ -338,12 +339,12 @@ def bind(source: Source, query: Query, values: Mapping[str, Any]) -> dict[str, I
 # --- running ---------------------------------------------------------------------------
 
 def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = None, *,
-        limit: int | None = None) -> Result:
-    """Run a read query on an in-memory graph, with ``values`` bound by the query's parameter types.
+        limit: int | None = None, offset: int = 0) -> Result:
+    """Run a read query on an opened graph, with ``values`` bound by the query's parameter types.
 
-    With ``limit``, only the first ``limit`` rows are kept (the rest are
-    counted, in ``Result.total``), so the answer's size bounds neither memory
-    nor output.
+    With ``limit``, only ``limit`` rows are kept, after skipping ``offset``
+    (the rest are counted, in ``Result.total``), so the answer's size bounds
+    neither memory nor output.
     """
     from rdflib import Graph
 
@@ -355,34 +356,56 @@ def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = N
     bound = bind(source, query, values or {})
     # carekg's prefixes are predeclared (as initNs / prefixes), so inline SPARQL may use ckg:, cb:, ag: … directly.
     answer = stream(source, query.text, bound, prefixes=PREFIXES)
-    rows, total = answer.rows(limit)
-    return Result(answer.columns, rows, "rdflib" if isinstance(source, Graph) else "oxigraph", total)
+    rows, total = answer.rows(limit, offset)
+    return Result(answer.columns, rows, "rdflib" if isinstance(source, Graph) else "oxigraph", total, offset)
 
 
 def query_graph(path: Path | str, query: str, values: Mapping[str, Any] | None = None, store: str = "auto", *,
-                raw: bool = False, limit: int | None = None, timeout: float | None = None) -> Result:
-    """Resolve, check and run ``query`` on the graph file at ``path`` (what ``carekg query`` does).
+                raw: bool = False, limit: int | None = None, offset: int = 0, timeout: float | None = None) -> Result:
+    """Resolve, check and run ``query`` on the graph at ``path`` (what ``carekg query`` does).
 
-    ``raw`` asks the graph as the extractor made it, without the analysts'
-    corrections. ``timeout`` bounds reading the graph and answering, in
-    seconds (the work runs in a child process that is stopped then);
-    ``limit`` as for :func:`run`.
+    ``path`` is a build folder or graph file. ``raw`` asks the graph as the
+    extractor made it, without the analysts' corrections. ``timeout`` bounds
+    reading the graph and answering, in seconds (the work runs in a child
+    process that is stopped then); ``limit`` and ``offset`` as for :func:`run`.
+    A canned query on the build's store is answered from the rows the build
+    computed for it (:mod:`carekg.answers`): the same rows, in milliseconds.
     """
     from .bounded import call_with_timeout
 
     resolved = resolve(query)
     check_read_only(resolved.text)  # before reading the graph: a refused update costs nothing
-    return call_with_timeout(_answer, (path, resolved, dict(values or {}), store, raw, limit), timeout, "the query")
+    if offset < 0 or (limit is not None and limit < 0):
+        raise QueryError("--limit and --offset take a number of rows, 0 or more")
+    arguments = (path, resolved, dict(values or {}), store, raw, limit, offset)
+    return call_with_timeout(_answer, arguments, timeout, "the query")
 
 
 def _answer(path: Path | str, query: Query, values: dict[str, Any], store: str, raw: bool,
-            limit: int | None) -> Result:
-    source, _ = open_source(path, store, raw)
-    return run(source, query, values, limit=limit)
+            limit: int | None, offset: int) -> Result:
+    source, engine = open_source(path, store, raw)
+    if engine == "oxigraph" and not raw and is_canned(query):
+        from .answers import precomputed
+        from .store import answers_file
+
+        database = answers_file(path)
+        result = precomputed(database, source, query, values, limit=limit, offset=offset) if database else None
+        if result is not None:
+            return result
+    return run(source, query, values, limit=limit, offset=offset)
 
 
-def row_limit(fmt: str) -> int | None:
-    """How many rows an answer in this format shows: table output stops at :data:`TABLE_ROWS` (and says so)."""
+def is_canned(query: Query) -> bool:
+    """Whether ``query`` is a packaged canned query, as packaged (not a file of the same name)."""
+    packaged = _packaged().get(query.name or "")
+    return packaged is not None and packaged == query.text
+
+
+def row_limit(fmt: str, limit: int | None = None) -> int | None:
+    """How many rows an answer in this format shows: ``limit`` when given; else all, but
+    :data:`TABLE_ROWS` for table output (which says how many there are in all)."""
+    if limit is not None:
+        return limit
     return TABLE_ROWS if fmt == "table" else None
 
 
@@ -433,13 +456,15 @@ def format_table(result: Result, width: int = 100) -> str:
     """Aligned columns when they fit in ``width``; otherwise one block per row (like psql's ``\\x auto``)."""
     columns, rows = result.columns, result.rows
     if not rows:
-        return "(no rows)"
+        return f"(no rows after --offset {result.offset:,}: there are {result.total:,})" if result.total else "(no rows)"
     cells = [[_short(row.get(c)) for c in columns] for row in rows]
     widths = [min(MAX_CELL, max(len(c), *(len(r[i]) for r in cells))) for i, c in enumerate(columns)]
     footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
     if result.cut:
-        footer = (f"(first {len(rows):,} of {result.total:,} rows; table output stops at {len(rows):,}: "
-                  "--format csv, tsv or json gives them all)")
+        first, last = result.offset + 1, result.offset + len(rows)
+        shown = f"first {len(rows):,}" if result.offset == 0 else f"rows {first:,}–{last:,}"
+        more = f"--offset {last} shows the next; " if last < (result.total or 0) else ""
+        footer = f"({shown} of {result.total:,} rows; {more}--limit N, or --format csv, tsv or json for them all)"
     if sum(widths) + 2 * (len(widths) - 1) <= width:
         numeric = [all(isinstance(row.get(c), (int, float)) and not isinstance(row.get(c), bool) or row.get(c) is None for row in rows)
                    for c in columns]
@@ -452,7 +477,7 @@ def format_table(result: Result, width: int = 100) -> str:
         return "\n".join([line(list(columns)), rule, *(line(r) for r in cells), footer])
     label = max(len(c) for c in columns)
     blocks = []
-    for number, row in enumerate(cells, start=1):
+    for number, row in enumerate(cells, start=result.offset + 1):
         blocks.append(f"-[ {number} ]" + "-" * max(0, min(width, 60) - len(str(number)) - 5))
         blocks.extend(f"{c.ljust(label)} | {v}" for c, v in zip(columns, row, strict=True))
     return "\n".join([*blocks, footer])

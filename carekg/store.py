@@ -32,11 +32,12 @@ from . import __version__
 from .errors import GraphError
 
 __all__ = ["STORE_DIR", "RECORD", "GRAPH_NAME", "StoreNotUsed", "graph_file", "has_store", "store_for", "fingerprint",
-           "open_read_only", "open_beside", "write_store", "swap_into_place"]
+           "open_read_only", "open_beside", "answers_file", "write_store", "swap_into_place"]
 
 STORE_DIR = "store"  # the store's folder, beside the graph file
 RECORD = "carekg.json"  # inside the store's folder: which graph file, which version
 GRAPH_NAME = "graph.ttl"  # the graph file of a build folder
+ANSWERS = "answers.sqlite"  # inside the store's folder: canned answers (carekg.answers)
 _HASH_CHUNK = 1 << 20
 
 
@@ -124,9 +125,14 @@ def open_read_only(folder: Path) -> Any:
     """
     import pyoxigraph as ox
 
+    return ox.Store.read_only(str(_pinned(folder)))
+
+
+def _pinned(folder: Path) -> Path:
+    """A path that stays inside the folder now at ``folder`` whatever is renamed later (Linux), else ``folder``."""
     proc = Path("/proc/self/fd")
     if not proc.is_dir():
-        return ox.Store.read_only(str(folder))
+        return folder
     descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     stat = os.fstat(descriptor)
     key = (stat.st_dev, stat.st_ino)
@@ -135,7 +141,22 @@ def open_read_only(folder: Path) -> Any:
         descriptor = _PINNED[key]
     else:
         _PINNED[key] = descriptor
-    return ox.Store.read_only(str(proc / str(descriptor)))
+    return proc / str(descriptor)
+
+
+def answers_file(path: Path | str) -> Path | None:
+    """The canned answers the build computed (:mod:`carekg.answers`) for the graph at ``path``, or None.
+
+    Only a store that stands for the graph file has them (its staleness was
+    reported when the store was opened, so nothing is reported here).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StoreNotUsed)
+        folder = store_for(path)
+    if folder is None:
+        return None
+    database = _pinned(folder) / ANSWERS
+    return database if database.is_file() else None
 
 
 def open_beside(path: Path | str) -> Any:

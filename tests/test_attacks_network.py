@@ -107,7 +107,8 @@ def test_table_output_stops_at_1000_rows_and_says_how_many_there_are(seed_graph_
     result = run_cli("query", seed_graph_path, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "--store", store)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[-1] == f"(first 1,000 of {total:,} rows; table output stops at 1,000: --format csv, tsv or json gives them all)"
+    assert lines[-1] == (f"(first 1,000 of {total:,} rows; --offset 1000 shows the next; "
+                         "--limit N, or --format csv, tsv or json for them all)")
     rows = [line for line in lines if line.startswith("-[ ")] or lines[2:-1]
     assert len(rows) == 1000
     csv_lines = run_cli("query", seed_graph_path, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "--store", store, "--format", "csv")

@@ -119,3 +119,47 @@ def test_help_has_an_example_block():
     result = invoke("query", "--help")
     assert result.exit_code == 0
     assert "  Example:\n    carekg query --list\n    carekg query build/graph.ttl supporters --bind proposal=raise-care-leaving-age" in result.output
+
+
+# --- paging: --limit, --offset and the total ----------------------------------------------------
+
+def _csv_rows(output: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(output)))
+
+
+@pytest.mark.parametrize("store", ["auto", "rdflib", "oxigraph"])
+def test_limit_and_offset_page_through_an_answer(graph, store):
+    every = _csv_rows(invoke("query", graph, "timeline", "--format", "csv", "--store", store).output)
+    assert len(every) > 12
+    page = invoke("query", graph, "timeline", "--format", "csv", "--store", store, "--limit", "5", "--offset", "7")
+    assert page.exit_code == 0, page.output
+    assert _csv_rows(page.output) == every[7:12]
+    rest = invoke("query", graph, "timeline", "--format", "json", "--store", store, "--offset", str(len(every) - 2))
+    assert [row["statement_id"] for row in json.loads(rest.output)] == [row["statement_id"] for row in every[-2:]]
+
+
+@pytest.mark.parametrize("store", ["auto", "rdflib"])
+def test_a_table_page_says_which_rows_and_how_many_there_are_in_all(graph, store):
+    total = len(_csv_rows(invoke("query", graph, "timeline", "--format", "csv").output))
+    first = invoke("query", graph, "timeline", "--limit", "3", "--store", store)
+    assert first.output.splitlines()[-1] == (f"(first 3 of {total:,} rows; --offset 3 shows the next; "
+                                             "--limit N, or --format csv, tsv or json for them all)")
+    assert first.output.count("-[ ") == 3 and "-[ 1 ]" in first.output
+    middle = invoke("query", graph, "timeline", "--limit", "3", "--offset", "3", "--store", store)
+    assert middle.output.splitlines()[-1].startswith(f"(rows 4–6 of {total:,} rows; --offset 6 shows the next; ")
+    assert "-[ 4 ]" in middle.output and "-[ 1 ]" not in middle.output
+    past = invoke("query", graph, "timeline", "--offset", str(total), "--store", store)
+    assert (past.exit_code, past.output) == (0, f"(no rows after --offset {total:,}: there are {total:,})\n")
+
+
+def test_table_output_shows_1000_rows_by_default_and_says_how_many_there_are(graph):
+    result = invoke("query", graph, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "--store", "oxigraph")
+    total = len(_csv_rows(invoke("query", graph, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "--format", "csv").output))
+    assert total > 1000
+    assert result.output.splitlines()[-1] == (f"(first 1,000 of {total:,} rows; --offset 1000 shows the next; "
+                                              "--limit N, or --format csv, tsv or json for them all)")
+
+
+def test_a_negative_limit_is_a_usage_error(graph):
+    result = invoke("query", graph, "timeline", "--limit", "-1")
+    assert result.exit_code == 2 and "Invalid value for '--limit'" in result.output

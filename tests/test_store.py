@@ -208,3 +208,43 @@ def test_opening_the_store_while_another_process_builds_into_the_folder(tmp_path
     assert opened >= 10
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
     assert store_for(out) == out / "store"
+
+
+# --- canned answers computed by the build ---------------------------------------------------------
+
+def test_the_build_keeps_the_answer_of_every_canned_query(seed_build_dir):
+    import sqlite3
+
+    from carekg.answers import ANSWERS
+
+    tables = {name for (name,) in sqlite3.connect(seed_build_dir / "store" / ANSWERS).execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {q.name for q in canned_queries()}
+
+
+@pytest.mark.parametrize("name", sorted(q.name for q in canned_queries()))
+def test_canned_answers_from_the_build_equal_the_engine_bound_and_unbound_paged_or_not(seed_build_dir, sources, name):
+    from carekg.query import query_graph, resolve
+
+    for values in ({}, BINDINGS.get(name, {})):
+        engine = run(sources["store"], name, values)
+        stored = query_graph(seed_build_dir, name, values)  # answered from the table
+        assert (stored.columns, stored.total) == (engine.columns, engine.total), (name, values)
+        assert normalised(stored) == normalised(engine), (name, values)
+        page = query_graph(seed_build_dir, name, values, limit=2, offset=1)
+        assert (page.rows, page.total, page.offset) == (stored.rows[1:3], stored.total, 1)
+
+
+def test_canned_answers_come_from_the_table_and_raw_from_the_graph(seed_build_dir, monkeypatch):
+    import carekg.answers as answers
+    from carekg.query import query_graph
+
+    calls = []
+    real = answers.precomputed
+    monkeypatch.setattr(answers, "precomputed", lambda *args, **kwargs: calls.append(args[2].name) or real(*args, **kwargs))
+    query_graph(seed_build_dir, "timeline", limit=3)
+    assert calls == ["timeline"]
+    query_graph(seed_build_dir, "timeline", raw=True, limit=3)
+    query_graph(seed_build_dir, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    query_graph(seed_build_dir, "timeline", store="rdflib", limit=3)
+    assert calls == ["timeline"]

@@ -1,0 +1,103 @@
+"""Canned answers computed at build time, so that listings page in milliseconds.
+
+An unbound listing (``timeline``, ``supporters``, ``profile`` …) joins every
+statement of the graph with its document, passage and labels, then sorts them:
+on a 3,000-document graph pyoxigraph's on-disk store needs 5–30 s for that,
+whatever the page shown. The build therefore runs each canned query once,
+unbound, on its in-memory graph and keeps the rows, in order, in
+``OUT/store/answers.sqlite`` (one table per query, an index per parameter).
+``carekg query`` then answers a canned query on the store from that table: a
+bound parameter is a filter on its column (every parameter of a canned query
+is one of its columns, so binding it and filtering on it give the same rows:
+tests check this query by query), ``--limit``/``--offset`` are SQL's, and the
+total is one ``COUNT``. The table lives inside the store's folder, so it is
+swapped in and checked for staleness with the store.
+
+Only the corrected graph is kept (``--raw``, inline SPARQL and ``.rq`` files
+run on the engine), and only queries whose parameters are all columns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .sparql import Source, _python, stream
+from .store import ANSWERS
+
+if TYPE_CHECKING:
+    from .query import Query, Result
+
+__all__ = ["ANSWERS", "write_answers", "precomputed"]
+
+_BATCH = 5_000
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def write_answers(source: Source, folder: Path) -> dict[str, int]:
+    """Run every canned query unbound on ``source`` and keep its rows in ``folder/answers.sqlite``.
+
+    Returns the number of rows kept per query.
+    """
+    from .namespace import PREFIXES
+    from .query import canned_queries
+
+    counts: dict[str, int] = {}
+    database = sqlite3.connect(folder / ANSWERS)
+    try:
+        for query in canned_queries():
+            answer = stream(source, query.text, {}, prefixes=PREFIXES)
+            if not set(query.parameters) <= set(answer.columns):
+                continue  # a parameter the answer does not show cannot be a filter
+            table = _quoted(query.name)
+            columns = ", ".join(_quoted(column) for column in answer.columns)
+            database.execute(f"CREATE TABLE {table} (_row INTEGER PRIMARY KEY, {columns})")
+            insert = f"INSERT INTO {table} VALUES (?, {', '.join('?' * len(answer.columns))})"
+            rows, count = [], 0
+            for row in answer.rows(None)[0]:
+                rows.append((count, *(row[column] for column in answer.columns)))
+                count += 1
+                if len(rows) >= _BATCH:
+                    database.executemany(insert, rows)
+                    rows.clear()
+            database.executemany(insert, rows)
+            for parameter in query.parameters:
+                database.execute(f"CREATE INDEX {_quoted(query.name + ':' + parameter)} ON {table} ({_quoted(parameter)})")
+            counts[query.name] = count
+        database.commit()
+    finally:
+        database.close()
+    return counts
+
+
+def precomputed(database: Path, source: Source, query: "Query", values: Mapping[str, Any], *,
+                limit: int | None = None, offset: int = 0) -> "Result | None":
+    """The answer to the canned ``query`` from the build's table in ``database``; None when it has none.
+
+    ``source`` (the store) resolves bound values to their terms, exactly as
+    for the engine, so an unknown id is the same error either way.
+    """
+    from .query import Result, bind
+
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        table = _quoted(query.name)
+        found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (query.name,))
+        if found.fetchone() is None:
+            return None
+        columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")][1:]
+        bound = bind(source, query, values)
+        where = " AND ".join(f"{_quoted(name)} = ?" for name in bound) or "1"
+        parameters = [_python(term) for term in bound.values()]
+        total = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", parameters).fetchone()[0]
+        selected = ", ".join(_quoted(column) for column in columns)
+        cursor = connection.execute(f"SELECT {selected} FROM {table} WHERE {where} ORDER BY _row LIMIT ? OFFSET ?",
+                                    [*parameters, -1 if limit is None else limit, offset])
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor]
+    finally:
+        connection.close()
+    return Result(columns, rows, "oxigraph", total, offset)
