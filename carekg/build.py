@@ -282,6 +282,7 @@ def build(
     max_bytes: int = DEFAULT_MAX_BYTES,
     validate: bool = True,
     progress: Progress | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Build the graph of every document below ``source`` into the folder ``out``.
 
@@ -292,13 +293,14 @@ def build(
     and removes its temporary folder, as on Ctrl-C).
     """
     with stop_on_signals():
-        return _build(Path(source), Path(out), jobs, max_bytes, validate, progress)
+        return _build(Path(source), Path(out), jobs, max_bytes, validate, progress, stage)
 
 
-def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, progress: Progress | None) -> BuildSummary:
+def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, progress: Progress | None,
+           stage: Callable[[str], None] | None = None) -> BuildSummary:
     check_jobs(jobs)
     started = datetime.now(timezone.utc)
-    stages = _Stages()
+    stages = _Stages(stage)
     summary = BuildSummary(source=source, out=out)
 
     with stages("load"):
@@ -409,10 +411,11 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
 class _Stages:
     """Times named stages: ``with stages("load"): …`` adds to ``seconds["load"]``."""
 
-    def __init__(self) -> None:
+    def __init__(self, report: Callable[[str], None] | None = None) -> None:
         self.seconds: dict[str, float] = {}
         self._name = ""
         self._clock = 0.0
+        self._report = report  # told each stage's name as it starts (the CLI shows it on a terminal)
 
     def __call__(self, name: str) -> "_Stages":
         self._name = name
@@ -420,6 +423,8 @@ class _Stages:
 
     def __enter__(self) -> None:
         self._clock = time.perf_counter()
+        if self._report is not None:
+            self._report(self._name)
 
     def __exit__(self, *exc_info: object) -> None:
         self.seconds[self._name] = self.seconds.get(self._name, 0.0) + time.perf_counter() - self._clock

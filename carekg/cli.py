@@ -86,7 +86,8 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     from .build import build as run_build
 
     with _progress("Extracting") as progress:
-        summary = run_build(source, out, jobs=jobs, max_bytes=int(max_mb * 1e6), validate=not no_validate, progress=progress)
+        summary = run_build(source, out, jobs=jobs, max_bytes=int(max_mb * 1e6), validate=not no_validate,
+                            progress=progress.update, stage=progress.stage)
     for line in summary.problem_lines():  # one line per problem, naming the file
         click.echo(line, err=True)
     counts = summary.counts()
@@ -457,20 +458,30 @@ class _progress:
     def __init__(self, label: str, threshold: int = 20):
         self.label, self.threshold, self.bar = label, threshold, None
 
-    def __enter__(self):
-        return self.update
+    def __enter__(self) -> "_progress":
+        return self
 
     def update(self, done: int, total: int) -> None:
         if total < self.threshold or not sys.stderr.isatty():
             return
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
+
+    def stage(self, name: str) -> None:
+        """After the bar, the later stages of a long build by name, on one line that each replaces."""
+        if self.bar is not None and name != "extract":
+            click.echo(f"\r\x1b[K{self.STAGES.get(name, name)}…", nl=False, err=True)
+
+    STAGES = {"graph": "Building the graph", "validate": "Checking SHACL shapes", "corrections": "Applying corrections",
+              "serialise": "Writing Turtle", "export": "Writing CSV exports", "views": "Drawing the network views",
+              "store": "Writing the store", "write": "Renaming outputs into place"}
 
     def __exit__(self, *exc_info: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc_info)
+            click.echo("\r\x1b[K", nl=False, err=True)
 
 
 def main() -> None:
