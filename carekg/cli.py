@@ -476,7 +476,7 @@ class _progress:
 
     STAGES = {"graph": "Building the graph", "validate": "Checking SHACL shapes", "corrections": "Applying corrections",
               "serialise": "Writing Turtle", "export": "Writing CSV exports", "views": "Drawing the network views",
-              "store": "Writing the store", "write": "Renaming outputs into place"}
+              "store": "Writing the store", "answers": "Answering the canned queries", "write": "Renaming outputs into place"}
 
     def __exit__(self, *exc_info: object) -> None:
         if self.bar is not None:

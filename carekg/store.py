@@ -194,19 +194,20 @@ def _unusable(record: dict[str, Any], graph: Path) -> str | None:
     return f"{graph.name} changed after the store was written"
 
 
-def write_store(quads: Iterable[Any], folder: Path) -> int:
-    """Write ``quads`` (an in-memory store, say) into a new on-disk store at ``folder``; return how many.
+def write_store(parts: Iterable[bytes | Path], folder: Path) -> None:
+    """Write a new on-disk store at ``folder`` from N-Triples (bytes or files), literals of any size.
 
     :func:`write_record` then ties it to its graph file.
     """
     import pyoxigraph as ox
 
+    from .rdfio import load_store
+
     store = ox.Store(str(folder))
-    store.bulk_extend(quads)
+    for part in parts:
+        load_store(part, "nt", store)
     store.flush()
-    count = len(store)
     del store  # closes the database before anyone opens it read-only
-    return count
 
 
 def write_record(folder: Path, graph: Path, name: str) -> None:
