@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
-from .sparql import Source, _python, stream
+from .sparql import Row, Source, _python, stream
 from .store import ANSWERS
 
 if TYPE_CHECKING:
     from .query import Query, Result
 
-__all__ = ["ANSWERS", "write_answers", "precomputed"]
+__all__ = ["ANSWERS", "write_answers", "precomputed", "open_table"]
 
 _BATCH = 5_000
 
@@ -81,13 +81,26 @@ def precomputed(database: Path, source: Source, query: "Query", values: Mapping[
     ``source`` (the store) resolves bound values to their terms, exactly as
     for the engine, so an unknown id is the same error either way.
     """
-    from .query import Result, bind
+    from .query import Result
+
+    table = open_table(database, source, query, values, limit=limit, offset=offset)
+    if table is None:
+        return None
+    columns, total, rows = table
+    return Result(columns, list(rows), "oxigraph", total, offset)
+
+
+def open_table(database: Path, source: Source, query: "Query", values: Mapping[str, Any], *,
+               limit: int | None = None, offset: int = 0) -> tuple[list[str], int, Iterator[Row]] | None:
+    """The columns, the total and an iterator of the rows of ``query``'s table (None: no table for it)."""
+    from .query import bind
 
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         table = _quoted(query.name)
         found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (query.name,))
         if found.fetchone() is None:
+            connection.close()
             return None
         columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")][1:]
         bound = bind(source, query, values)
@@ -97,7 +110,15 @@ def precomputed(database: Path, source: Source, query: "Query", values: Mapping[
         selected = ", ".join(_quoted(column) for column in columns)
         cursor = connection.execute(f"SELECT {selected} FROM {table} WHERE {where} ORDER BY _row LIMIT ? OFFSET ?",
                                     [*parameters, -1 if limit is None else limit, offset])
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor]
-    finally:
+    except BaseException:
         connection.close()
-    return Result(columns, rows, "oxigraph", total, offset)
+        raise
+
+    def rows() -> Iterator[Row]:
+        try:
+            for row in cursor:
+                yield dict(zip(columns, row, strict=True))
+        finally:
+            connection.close()
+
+    return columns, total, rows()

@@ -11,12 +11,12 @@ here, without a limit.
 from __future__ import annotations
 
 import multiprocessing
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from . import errors
 from .errors import CareKGError
 
-__all__ = ["call_with_timeout"]
+__all__ = ["call_with_timeout", "stream_with_timeout"]
 
 T = TypeVar("T")
 
@@ -68,3 +68,68 @@ def call_with_timeout(function: Callable[..., T], args: tuple, seconds: float | 
     _, kind, text = message
     error = getattr(errors, kind, CareKGError)
     raise error(text) if issubclass(error, CareKGError) and error is not errors.LoadError else CareKGError(text)
+
+
+def _streaming_child(connection: Any, function: Callable[..., Iterator[Any]], args: tuple, batch: int) -> None:
+    try:
+        items: list[Any] = []
+        for item in function(*args):
+            items.append(item)
+            if len(items) >= batch:
+                connection.send(("items", items))
+                items = []
+        connection.send(("items", items))
+        message: tuple = ("done",)
+    except CareKGError as exc:
+        message = ("error", type(exc).__name__, str(exc))
+    except MemoryError:
+        message = ("error", "CareKGError", "ran out of memory")
+    except BaseException as exc:
+        message = ("error", "CareKGError", f"{type(exc).__name__}: {exc}")
+    try:
+        connection.send(message)
+    finally:
+        connection.close()
+
+
+def stream_with_timeout(function: Callable[..., Iterator[T]], args: tuple, seconds: float | None,
+                        what: str = "the work", batch: int = 1000) -> Iterator[T]:
+    """The items of the generator ``function(*args)``, made in a child process stopped after ``seconds``.
+
+    Items travel back in batches as they are made, so the caller can write
+    them out while the child still works, holding one batch at a time. The
+    deadline holds for the whole stream. Errors as for :func:`call_with_timeout`.
+    """
+    import time
+
+    if seconds is None or "fork" not in multiprocessing.get_all_start_methods():
+        yield from function(*args)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_streaming_child, args=(sender, function, args, batch), daemon=True)
+    child.start()
+    sender.close()
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            if not receiver.poll(max(0.0, deadline - time.monotonic())):
+                raise CareKGError(f"{what} took longer than {seconds:g} s and was stopped (--timeout)")
+            try:
+                message = receiver.recv()
+            except EOFError:
+                child.join(5)
+                raise CareKGError(f"{what} stopped unexpectedly (exit code {child.exitcode}; out of memory?)") from None
+            if message[0] == "items":
+                yield from message[1]
+            elif message[0] == "done":
+                return
+            else:
+                _, kind, text = message
+                error = getattr(errors, kind, CareKGError)
+                raise error(text) if issubclass(error, CareKGError) and error is not errors.LoadError else CareKGError(text)
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)

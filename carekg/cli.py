@@ -301,7 +301,7 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
     """
     import shutil
 
-    from .query import format_result, listing, query_graph, row_limit
+    from .query import format_result, format_stream, listing, query_graph, row_limit, stream_graph
 
     if list_queries:
         click.echo(listing())
@@ -314,6 +314,12 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
         if not sep or not name.strip():
             raise click.BadParameter(f"'{binding}' is not NAME=VALUE", param_hint="'--bind'")
         values[name.strip()] = value
+    if fmt != "table":  # every row, streamed: written as the engine finds them
+        columns, rows = stream_graph(graph, query, values, store=store, raw=raw, limit=limit, offset=offset,
+                                     timeout=timeout or None)
+        for piece in format_stream(columns, rows, fmt):
+            click.echo(piece, nl=False)
+        return
     result = query_graph(graph, query, values, store=store, raw=raw, limit=row_limit(fmt, limit), offset=offset,
                          timeout=timeout or None)
     click.echo(format_result(result, fmt, width=shutil.get_terminal_size((100, 24)).columns))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
@@ -348,6 +348,13 @@ def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = N
     """
     from rdflib import Graph
 
+    answer = _start(source, query, values)
+    rows, total = answer.rows(limit, offset)
+    return Result(answer.columns, rows, "rdflib" if isinstance(source, Graph) else "oxigraph", total, offset)
+
+
+def _start(source: Source, query: Query | str, values: Mapping[str, Any] | None) -> Any:
+    """Check ``query``, bind ``values`` and start it on ``source``: its :class:`carekg.sparql.Answer`."""
     from .namespace import PREFIXES
 
     if isinstance(query, str):
@@ -355,9 +362,7 @@ def run(source: Source, query: Query | str, values: Mapping[str, Any] | None = N
     check_read_only(query.text)
     bound = bind(source, query, values or {})
     # carekg's prefixes are predeclared (as initNs / prefixes), so inline SPARQL may use ckg:, cb:, ag: … directly.
-    answer = stream(source, query.text, bound, prefixes=PREFIXES)
-    rows, total = answer.rows(limit, offset)
-    return Result(answer.columns, rows, "rdflib" if isinstance(source, Graph) else "oxigraph", total, offset)
+    return stream(source, query.text, bound, prefixes=PREFIXES)
 
 
 def query_graph(path: Path | str, query: str, values: Mapping[str, Any] | None = None, store: str = "auto", *,
@@ -393,6 +398,45 @@ def _answer(path: Path | str, query: Query, values: dict[str, Any], store: str, 
         if result is not None:
             return result
     return run(source, query, values, limit=limit, offset=offset)
+
+
+def stream_graph(path: Path | str, query: str, values: Mapping[str, Any] | None = None, store: str = "auto", *,
+                 raw: bool = False, limit: int | None = None, offset: int = 0,
+                 timeout: float | None = None) -> tuple[list[str], Iterator[Row]]:
+    """As :func:`query_graph`, but the rows come one by one as they are found: the columns and an iterator.
+
+    For answers of any size written to a file or a pipe (``--format csv``):
+    memory holds a batch of rows at a time, never the whole answer.
+    """
+    from .bounded import stream_with_timeout
+
+    resolved = resolve(query)
+    check_read_only(resolved.text)
+    if offset < 0 or (limit is not None and limit < 0):
+        raise QueryError("--limit and --offset take a number of rows, 0 or more")
+    items = stream_with_timeout(_stream_rows, (path, resolved, dict(values or {}), store, raw, limit, offset),
+                                timeout, "the query")
+    columns = next(items)
+    return columns, items
+
+
+def _stream_rows(path: Path | str, query: Query, values: dict[str, Any], store: str, raw: bool,
+                 limit: int | None, offset: int) -> Iterator[Any]:
+    """The columns, then each row (run where the time limit holds)."""
+    source, engine = open_source(path, store, raw)
+    if engine == "oxigraph" and not raw and is_canned(query):
+        from .answers import open_table
+        from .store import answers_file
+
+        database = answers_file(path)
+        table = open_table(database, source, query, values, limit=limit, offset=offset) if database else None
+        if table is not None:
+            yield table[0]
+            yield from table[2]
+            return
+    answer = _start(source, query, values)
+    yield answer.columns
+    yield from answer.iterate(limit, offset)
 
 
 def is_canned(query: Query) -> bool:
@@ -485,18 +529,34 @@ def format_table(result: Result, width: int = 100) -> str:
 
 def format_result(result: Result, fmt: str = "table", width: int = 100) -> str:
     """The result as text: ``table`` for reading, ``csv``/``tsv``/``json`` for other tools."""
+    if fmt == "table":
+        return format_table(result, width)
+    return "".join(format_stream(result.columns, iter(result.rows), fmt)).rstrip("\n")
+
+
+def format_stream(columns: list[str], rows: Iterator[Row], fmt: str) -> Iterator[str]:
+    """``csv``, ``tsv`` or ``json`` text of rows as they come, piece by piece (each piece ends a line)."""
     import csv
     import io
     import json
 
-    if fmt == "table":
-        return format_table(result, width)
     if fmt == "json":
-        return json.dumps(result.rows, ensure_ascii=False, indent=2, default=str)
-    if fmt in ("csv", "tsv"):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows([_text(row.get(c)) for c in result.columns] for row in result.rows)
-        return buffer.getvalue().rstrip("\n")
-    raise QueryError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+        first = True
+        for row in rows:
+            text = json.dumps(row, ensure_ascii=False, indent=2, default=str).replace("\n", "\n  ")
+            yield ("[\n  " if first else ",\n  ") + text
+            first = False
+        yield "[]\n" if first else "\n]\n"
+        return
+    if fmt not in ("csv", "tsv"):
+        raise QueryError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_text(row.get(c)) for c in columns])
+        if buffer.tell() > 65536:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -181,6 +181,19 @@ class Answer:
             total += 1
         return kept, total
 
+    def iterate(self, limit: int | None = None, offset: int = 0) -> Iterator[Row]:
+        """The rows after ``offset`` (at most ``limit``) one by one, converted as they are read."""
+        if self._sort_key is not None:
+            yield from self.rows(limit, offset)[0]
+            return
+        convert = self._convert or (lambda row: row)
+        end = None if limit is None else offset + limit
+        for number, row in enumerate(self._rows):
+            if end is not None and number >= end:
+                return
+            if number >= offset:
+                yield convert(row)
+
 
 def stream(
     source: Source,

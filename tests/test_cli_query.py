@@ -163,3 +163,17 @@ def test_table_output_shows_1000_rows_by_default_and_says_how_many_there_are(gra
 def test_a_negative_limit_is_a_usage_error(graph):
     result = invoke("query", graph, "timeline", "--limit", "-1")
     assert result.exit_code == 2 and "Invalid value for '--limit'" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+def test_streamed_output_is_the_same_through_the_time_limit_or_without(graph, fmt):
+    """Rows of csv/tsv/json come from the child process in batches, as found; the text is the same as in one piece."""
+    from carekg.query import format_result, query_graph
+
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"  # thousands of rows: several batches
+    bounded = invoke("query", graph, query, "--format", fmt, "--store", "oxigraph")
+    direct = invoke("query", graph, query, "--format", fmt, "--store", "oxigraph", "--timeout", "0")
+    assert bounded.exit_code == direct.exit_code == 0
+    assert bounded.output == direct.output
+    whole = query_graph(graph, query, store="oxigraph")
+    assert sorted(bounded.output.splitlines()) == sorted((format_result(whole, fmt) + "\n").splitlines())
