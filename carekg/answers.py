@@ -15,9 +15,11 @@ swapped in and checked for staleness with the store.
 
 Only the corrected graph is kept (``--raw``, inline SPARQL and ``.rq`` files
 run on the engine), and only queries whose parameters are all columns.
-``coalition-overlap`` is not kept: unbound it pairs every actor with every
-other on each shared position (4.8 million rows at 3,000 documents), more than
-is worth computing at build time; it runs on the engine.
+``coalition-overlap`` pairs every actor with every other on each shared
+position (4.8 million rows at 3,000 documents, unbound): the build keeps its
+21,500 positions instead (``answers-coalition-groups.rq``: actor, proposal,
+stance, first quote) and a SQL view pairs them as the SPARQL does; a page of
+it, bound or not, takes milliseconds, and its total is counted by formula.
 """
 
 from __future__ import annotations
@@ -35,7 +37,18 @@ if TYPE_CHECKING:
 __all__ = ["ANSWERS", "write_answers", "precomputed", "open_table"]
 
 _BATCH = 5_000
-NOT_KEPT = frozenset({"coalition-overlap"})  # answers too large to keep (see above)
+NOT_KEPT = frozenset({"coalition-overlap"})  # answers too large to keep whole: a view over a smaller table
+
+# coalition-overlap: its positions (the internal query) and the view pairing them, ordered as its ORDER BY.
+_GROUPS = "coalition-overlap:groups"
+_PAIRS = f"""CREATE VIEW "coalition-overlap" AS SELECT
+    a.organisation_id, a.organisation_label, b.organisation_id AS other_id, b.organisation_label AS other_label,
+    a.proposal_id, a.proposal_label, a.stance, a.quote AS organisation_quote, b.quote AS other_quote,
+    a.organisation, b.organisation AS other
+  FROM "{_GROUPS}" a JOIN "{_GROUPS}" b ON a.proposal = b.proposal AND a.stance = b.stance AND a.organisation <> b.organisation"""
+# (view, ORDER BY, the unbound total: n actors on one side of one proposal make n × (n - 1) ordered pairs)
+_VIEWS = [("coalition-overlap", "organisation_id, other_id, proposal_id, stance",
+           f'SELECT COALESCE(SUM(n * (n - 1)), 0) FROM (SELECT COUNT(*) AS n FROM "{_GROUPS}" GROUP BY proposal, stance)')]
 
 
 def _quoted(name: str) -> str:
@@ -74,10 +87,29 @@ def write_answers(source: Source, folder: Path) -> dict[str, int]:
             for parameter in query.parameters:
                 database.execute(f"CREATE INDEX {_quoted(query.name + ':' + parameter)} ON {table} ({_quoted(parameter)})")
             counts[query.name] = count
+        _write_pairs(database, source)
         database.commit()
     finally:
         database.close()
     return counts
+
+
+def _write_pairs(database: sqlite3.Connection, source: Source) -> None:
+    """coalition-overlap's positions, and the view that pairs them."""
+    from .namespace import PREFIXES
+    from .sparql import query_text
+
+    answer = stream(source, query_text("answers-coalition-groups"), {}, prefixes=PREFIXES)
+    columns = ", ".join(_quoted(column) for column in answer.columns)
+    database.execute(f'CREATE TABLE "{_GROUPS}" ({columns})')
+    rows = ([row[column] for column in answer.columns] for row in answer.iterate())
+    database.executemany(f'INSERT INTO "{_GROUPS}" VALUES ({", ".join("?" * len(answer.columns))})', rows)
+    for index, indexed in (("organisation_id", "organisation_id"), ("organisation", "organisation"),
+                           ("position", "proposal, stance")):
+        database.execute(f'CREATE INDEX "{_GROUPS}:{index}" ON "{_GROUPS}" ({indexed})')
+    database.execute(_PAIRS)
+    database.execute("CREATE TABLE _views (name TEXT PRIMARY KEY, order_by TEXT, total TEXT)")
+    database.executemany("INSERT INTO _views VALUES (?, ?, ?)", _VIEWS)
 
 
 def precomputed(database: Path, source: Source, query: "Query", values: Mapping[str, Any], *,
@@ -104,17 +136,24 @@ def open_table(database: Path, source: Source, query: "Query", values: Mapping[s
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
         table = _quoted(query.name)
-        found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (query.name,))
-        if found.fetchone() is None:
+        found = connection.execute("SELECT type FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?",
+                                   (query.name,)).fetchone()
+        if found is None:
             connection.close()
             return None
-        columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")][1:]
+        order, counted = "_row", None
+        if found[0] == "view":
+            order, counted = connection.execute("SELECT order_by, total FROM _views WHERE name = ?", (query.name,)).fetchone()
+        columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})") if row[1] != "_row"]
         bound = bind(source, query, values)
         where = " AND ".join(f"{_quoted(name)} = ?" for name in bound) or "1"
         parameters = [_python(term) for term in bound.values()]
-        total = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", parameters).fetchone()[0]
+        if counted and not bound:
+            total = connection.execute(counted).fetchone()[0]
+        else:
+            total = connection.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", parameters).fetchone()[0]
         selected = ", ".join(_quoted(column) for column in columns)
-        cursor = connection.execute(f"SELECT {selected} FROM {table} WHERE {where} ORDER BY _row LIMIT ? OFFSET ?",
+        cursor = connection.execute(f"SELECT {selected} FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
                                     [*parameters, -1 if limit is None else limit, offset])
     except BaseException:
         connection.close()

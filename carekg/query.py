@@ -55,7 +55,7 @@ PARAMETER_TYPES = ("proposal", "agent", "document", "string", "integer", "decima
 # unbound canned queries (measured at 450k triples: parse 16 s vs 1.1 s, supporters 22 s vs 2.3 s).
 AUTO_OXIGRAPH_BYTES = 2_000_000
 # Packaged queries with these prefixes feed the exports, networks and corrections; they run by name but are not listed.
-INTERNAL_PREFIXES = ("export-", "network-", "decisions-")
+INTERNAL_PREFIXES = ("export-", "network-", "decisions-", "answers-")
 
 _PARAM = re.compile(r"#\s*@param\s+(\w+)\s+(\w+)\s*(.*)")
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
