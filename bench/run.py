@@ -7,8 +7,11 @@ from the codebook's labels and alternative labels, the registry's organisation
 names, numbers and filler sentences, about 5 KB each; builds them with
 ``carekg.build.build``; prints one JSON object with sizes, counts, timings per
 stage, throughput and peak memory (this process plus its worker processes).
-With ``--queries`` every canned query in ``carekg/queries/*.rq`` is timed on a
-pyoxigraph store opened from the built graph. With ``--corrections N`` the corpus
+With ``--queries`` every canned query is timed as an analyst runs it: wall time
+of ``carekg query BUILD/graph.ttl NAME`` from the command line, process start
+included, unbound and bound to typical values (best of ``--query-repeat``);
+``--carekg PATH`` runs another checkout for a before/after comparison, and
+``--queries-only`` times an existing build without rebuilding. With ``--corrections N`` the corpus
 is built once as it is, then again with N analysts' decisions in its
 corrections.csv (a third each reject, change and add), and the second build is
 the one measured.
@@ -187,36 +190,6 @@ class PeakMemory:
         self.peak = max(self.peak, self._sample())
 
 
-def _run_query(store, name: str, connection) -> None:
-    """In a forked child: run one canned query, send back its timings or an error.
-
-    ``seconds`` is ``carekg.sparql.select`` (what users wait for); ``engine_seconds``
-    is pyoxigraph alone, so slow SPARQL and slow conversion to Python are told apart.
-    """
-    from carekg.query import resolve, run
-    from carekg.sparql import query_text, select
-
-    try:
-        text = query_text(name)
-        clock = time.perf_counter()
-        _, rows = select(store, text)
-        seconds = time.perf_counter() - clock
-        clock = time.perf_counter()
-        for _ in store.query(text):
-            pass
-        engine = time.perf_counter() - clock
-        timing = {"seconds": round(seconds, 3), "engine_seconds": round(engine, 3), "rows": len(rows)}
-        query = resolve(name)
-        if query.parameters:  # as analysts ask it: bound to one proposal / organisation
-            values = _typical_values(query)
-            clock = time.perf_counter()
-            result = run(store, query, values)
-            timing.update(bound=values, bound_seconds=round(time.perf_counter() - clock, 3), bound_rows=len(result.rows))
-        connection.send(timing)
-    except Exception as exc:  # a query needing parameters still gets reported
-        connection.send({"error": f"{type(exc).__name__}: {exc}"})
-
-
 TYPICAL_VALUES = {"proposal": ["raise-care-leaving-age"], "agent": ["become", "fostering-network"]}
 
 
@@ -230,35 +203,6 @@ def _typical_values(query) -> dict[str, str]:
             values[name] = choices[min(used.get(parameter.type, 0), len(choices) - 1)]
             used[parameter.type] = used.get(parameter.type, 0) + 1
     return values
-
-
-def time_queries(graph: Path, timeout: float = 60.0) -> dict[str, dict[str, float | int | str]]:
-    """Seconds and row count of every canned query on a pyoxigraph store of ``graph``.
-
-    Each query runs in a forked child (sharing the loaded store), so one that
-    runs away is stopped after ``timeout`` seconds and reported as such.
-    """
-    import multiprocessing
-    from importlib import resources
-
-    from carekg.sparql import open_store
-
-    clock = time.perf_counter()
-    store = open_store(graph)
-    timings: dict[str, dict[str, float | int | str]] = {"(open store)": {"seconds": round(time.perf_counter() - clock, 3)}}
-    names = sorted(r.name[:-3] for r in resources.files("carekg.queries").iterdir() if r.name.endswith(".rq"))
-    context = multiprocessing.get_context("fork")
-    for name in names:
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_run_query, args=(store, name, sender))
-        child.start()
-        if receiver.poll(timeout):
-            timings[name] = receiver.recv()
-        else:
-            timings[name] = {"error": f"still running after {timeout:g} s (stopped)"}
-        child.terminate()
-        child.join(5)
-    return timings
 
 
 def time_cli_queries(build: Path, carekg: Path | None = None, repeat: int = 3,
@@ -292,7 +236,9 @@ def time_cli_queries(build: Path, carekg: Path | None = None, repeat: int = 3,
             for _ in range(repeat):
                 clock = time.perf_counter()
                 try:
-                    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout)
+                    # From the checkout's folder: `python -m` puts the working folder first on the path.
+                    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout,
+                                          cwd=carekg or ROOT)
                 except subprocess.TimeoutExpired:
                     footer = f"still running after {timeout:g} s (stopped)"
                     break
@@ -330,8 +276,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for extraction (default 2)")
     parser.add_argument("--seed", type=int, default=6, help="random seed of the generator (default 6)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out", help="folder for corpus and build")
-    parser.add_argument("--queries", action="store_true", help="also time every canned query on the built graph")
-    parser.add_argument("--query-timeout", type=float, default=60.0, help="seconds before a query is stopped (default 60)")
+    parser.add_argument("--queries", action="store_true",
+                        help="also time every canned query through the CLI (`carekg query`), bound and unbound")
+    parser.add_argument("--query-timeout", type=float, default=120.0, help="seconds before a query is stopped (default 120)")
+    parser.add_argument("--query-repeat", type=int, default=3, help="runs per query; the best is reported (default 3)")
+    parser.add_argument("--carekg", type=Path, help="time the queries with another checkout of carekg (before/after)")
+    parser.add_argument("--queries-only", action="store_true", help="time the queries on the existing build, do not build")
     parser.add_argument("--no-validate", action="store_true", help="skip the SHACL check")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the build (parent process) to this file")
     parser.add_argument("--corrections", type=int, default=0, metavar="N",
@@ -342,6 +292,11 @@ def main(argv: list[str] | None = None) -> dict:
 
     corpus = args.work / f"corpus-{args.docs}-seed{args.seed}"
     out = args.work / f"build-{args.docs}"
+    if args.queries_only:
+        result = {"load_average_before": round(os.getloadavg()[0], 2),
+                  "queries": time_cli_queries(out, args.carekg, args.query_repeat, args.query_timeout)}
+        print(json.dumps(result, indent=2))
+        return result
     if not (corpus / "manifest.csv").is_file():  # generated once per size and seed, then reused
         clock = time.perf_counter()
         generate_corpus(corpus, args.docs, args.seed)
@@ -397,7 +352,7 @@ def main(argv: list[str] | None = None) -> dict:
         result["corrections"] = summary.corrections.counts()
         (corpus / "corrections.csv").unlink()
     if args.queries:
-        result["queries"] = time_queries(out / "graph.ttl", args.query_timeout)
+        result["queries"] = time_cli_queries(out, args.carekg, args.query_repeat, args.query_timeout)
     print(json.dumps(result, indent=2))
     return result
 

@@ -21,19 +21,24 @@ __all__ = ["call_with_timeout", "stream_with_timeout"]
 T = TypeVar("T")
 
 
-def _child(connection: Any, function: Callable[..., Any], args: tuple) -> None:
-    try:
-        message: tuple = ("ok", function(*args))
-    except CareKGError as exc:
-        message = ("error", type(exc).__name__, str(exc))
-    except MemoryError:
-        message = ("error", "CareKGError", "ran out of memory")
-    except BaseException as exc:  # the parent shows one line for anything
-        message = ("error", "CareKGError", f"{type(exc).__name__}: {exc}")
-    try:
-        connection.send(message)
-    finally:
-        connection.close()
+def _failure(exc: BaseException) -> tuple:
+    """The message a child sends when its work raised ``exc``: the parent shows one line for anything."""
+    if isinstance(exc, CareKGError):
+        return ("error", type(exc).__name__, str(exc))
+    if isinstance(exc, MemoryError):
+        return ("error", "CareKGError", "ran out of memory")
+    return ("error", "CareKGError", f"{type(exc).__name__}: {exc}")
+
+
+def _raise_failure(message: tuple) -> None:
+    """Raise, here, the error a child reported: the same kind of carekg error, else a CareKGError."""
+    _, kind, text = message
+    error = getattr(errors, kind, CareKGError)
+    raise error(text) if issubclass(error, CareKGError) and error is not errors.LoadError else CareKGError(text)
+
+
+def _once(function: Callable[..., T], args: tuple) -> Iterator[T]:
+    yield function(*args)
 
 
 def call_with_timeout(function: Callable[..., T], args: tuple, seconds: float | None, what: str = "the work") -> T:
@@ -45,29 +50,11 @@ def call_with_timeout(function: Callable[..., T], args: tuple, seconds: float | 
     """
     if seconds is None or "fork" not in multiprocessing.get_all_start_methods():
         return function(*args)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, function, args), daemon=True)
-    child.start()
-    sender.close()
+    results = stream_with_timeout(_once, (function, args), seconds, what, batch=1)
     try:
-        if not receiver.poll(seconds):
-            raise CareKGError(f"{what} took longer than {seconds:g} s and was stopped (--timeout)")
-        try:
-            message = receiver.recv()
-        except EOFError:
-            child.join(5)
-            raise CareKGError(f"{what} stopped unexpectedly (exit code {child.exitcode}; out of memory?)") from None
+        return next(results)
     finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join(5)
-    if message[0] == "ok":
-        return message[1]
-    _, kind, text = message
-    error = getattr(errors, kind, CareKGError)
-    raise error(text) if issubclass(error, CareKGError) and error is not errors.LoadError else CareKGError(text)
+        results.close()  # the child has sent its one result: it is stopped if it has not ended yet
 
 
 def _streaming_child(connection: Any, function: Callable[..., Iterator[Any]], args: tuple, batch: int) -> None:
@@ -80,12 +67,8 @@ def _streaming_child(connection: Any, function: Callable[..., Iterator[Any]], ar
                 items = []
         connection.send(("items", items))
         message: tuple = ("done",)
-    except CareKGError as exc:
-        message = ("error", type(exc).__name__, str(exc))
-    except MemoryError:
-        message = ("error", "CareKGError", "ran out of memory")
     except BaseException as exc:
-        message = ("error", "CareKGError", f"{type(exc).__name__}: {exc}")
+        message = _failure(exc)
     try:
         connection.send(message)
     finally:
@@ -125,9 +108,7 @@ def stream_with_timeout(function: Callable[..., Iterator[T]], args: tuple, secon
             elif message[0] == "done":
                 return
             else:
-                _, kind, text = message
-                error = getattr(errors, kind, CareKGError)
-                raise error(text) if issubclass(error, CareKGError) and error is not errors.LoadError else CareKGError(text)
+                _raise_failure(message)
     finally:
         receiver.close()
         if child.is_alive():
