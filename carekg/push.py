@@ -227,7 +227,9 @@ def push_graph(
     Credentials in the endpoint are sent as HTTP Basic authentication and never
     printed. Raises ``PushError``.
     """
-    path = Path(path)
+    from .store import graph_file
+
+    path = graph_file(path)  # a build folder means its graph.ttl
     content_type = CONTENT_TYPES.get(path.suffix.lower())
     if content_type is None:
         raise PushError(f"cannot push '{path.name}': send a Turtle (.ttl) or N-Triples (.nt) file")
