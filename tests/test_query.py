@@ -412,3 +412,14 @@ def test_a_table_too_wide_for_the_terminal_prints_one_block_per_row():
     lines = format_result(result, "table", width=60).splitlines()
     assert lines[0].startswith("-[ 1 ]---") and lines[1] == "proposal | cb:raise-care-leaving-age"
     assert lines[2] == "quote    | " + "x" * 200 and lines[-1] == "(1 row)"
+
+
+@pytest.mark.parametrize("query", canned_queries(), ids=lambda q: q.name)
+def test_canned_queries_are_read_only_offline_and_bind_only_variables_they_match(query):
+    """So carekg may skip parsing them before each run (0.1–0.5 s of pyparsing on the command line)."""
+    from carekg.query import is_canned
+    from carekg.sparql import assigned_variables, parsed_query
+
+    assert is_canned(query)
+    assert check_read_only(query.text) == "SELECT"
+    assert not assigned_variables(parsed_query(query.text)) & set(query.parameters)
