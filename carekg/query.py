@@ -10,8 +10,8 @@ an agent id its ``ag:`` IRI); values are then *bound* through the engine
 query text. Every parameter is optional: unbound, the query answers for all.
 
 Only read queries run (SELECT, ASK, CONSTRUCT, DESCRIBE): an update is
-refused before the graph is even opened, and the graph is always read into
-memory, so its file cannot change.
+refused before the graph is even opened, and the graph is opened read-only
+(the build's store) or read into memory, so neither can change.
 
 >>> [q.name for q in canned_queries()][:3]
 ['coalition-overlap', 'consensus', 'contested']
@@ -20,7 +20,7 @@ memory, so its file cannot change.
 >>> check_read_only("DELETE WHERE { ?s ?p ?o }")
 Traceback (most recent call last):
 ...
-carekg.errors.QueryError: carekg query is read-only: DELETE is an update; use SELECT, ASK, CONSTRUCT or DESCRIBE
+carekg.errors.RefusedQuery: carekg query is read-only: DELETE is an update; use SELECT, ASK, CONSTRUCT or DESCRIBE
 """
 
 from __future__ import annotations

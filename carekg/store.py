@@ -11,8 +11,10 @@ The build writes the store in its temporary folder and swaps it into place
 in one step (``renameat2(RENAME_EXCHANGE)`` on Linux), so a reader opening it
 meanwhile sees the previous store or the new one, never half of one.
 
->>> graph_file(Path("build"))
-PosixPath('build/graph.ttl')
+>>> import tempfile
+>>> folder = Path(tempfile.mkdtemp())
+>>> graph_file(folder) == folder / "graph.ttl", graph_file(folder / "other.nt") == folder / "other.nt"
+(True, True)
 """
 
 from __future__ import annotations
