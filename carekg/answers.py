@@ -77,7 +77,7 @@ def write_answers(source: Source, folder: Path) -> dict[str, int]:
             database.execute(f"CREATE TABLE {table} (_row INTEGER PRIMARY KEY, {columns})")
             insert = f"INSERT INTO {table} VALUES (?, {', '.join('?' * len(answer.columns))})"
             rows, count = [], 0
-            for row in answer.rows(None)[0]:
+            for row in answer.iterate():  # one batch in memory at a time
                 rows.append((count, *(row[column] for column in answer.columns)))
                 count += 1
                 if len(rows) >= _BATCH:
