@@ -39,7 +39,7 @@ from .knowledge import load_knowledge
 from .render import build_views
 from .model import Document
 from .namespace import CL, DOC, ST
-from .store import GRAPH_NAME, STORE_DIR, swap_into_place, write_record, write_store
+from .store import GRAPH_NAME, STORE_DIR, check_store_place, swap_into_place, write_record, write_store
 from .stopping import deferred_signals, stop_on_signals, terminate_workers
 
 __all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs"]
@@ -446,6 +446,7 @@ def write_outputs(out: Path, outputs: dict[str, bytes], store: Path | None = Non
         for name in sorted(outputs):
             staged.append((stage_file(out / name, outputs[name]), out / name))
         if store is not None:
+            check_store_place(out / STORE_DIR)  # before any rename: all outputs are replaced, or none
             graph = next(temporary for temporary, final in staged if final.name == GRAPH_NAME)
             write_record(store, graph, GRAPH_NAME)
         with deferred_signals():  # SIGTERM now would leave the outputs half replaced: it waits a moment

@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import __version__
-from .errors import GraphError
+from .errors import OutputError
 
 __all__ = ["STORE_DIR", "RECORD", "GRAPH_NAME", "StoreNotUsed", "graph_file", "has_store", "store_for", "fingerprint",
-           "open_read_only", "open_beside", "answers_file", "write_store", "swap_into_place"]
+           "open_read_only", "open_beside", "answers_file", "write_store", "write_record", "check_store_place",
+           "swap_into_place", "ANSWERS"]
 
 STORE_DIR = "store"  # the store's folder, beside the graph file
 RECORD = "carekg.json"  # inside the store's folder: which graph file, which version
@@ -234,6 +235,12 @@ def _exchange(first: Path, second: Path) -> bool:
     return done == 0
 
 
+def check_store_place(final: Path) -> None:
+    """Raise :class:`OutputError` when something other than a store folder is where the store goes."""
+    if final.is_symlink() or (final.exists() and not final.is_dir()):
+        raise OutputError(f"'{final}' is in the way of the store: move it elsewhere")
+
+
 def swap_into_place(staged: Path, final: Path) -> None:
     """Put the store folder ``staged`` at ``final``; the previous store ends up at ``staged`` (or is removed).
 
@@ -243,8 +250,7 @@ def swap_into_place(staged: Path, final: Path) -> None:
     if not final.exists():
         os.rename(staged, final)
         return
-    if final.is_symlink() or not final.is_dir():
-        raise GraphError(f"'{final}' is in the way of the store: move it elsewhere")
+    check_store_place(final)
     if _exchange(staged, final):
         return
     aside = staged.with_name(staged.name + ".old")

@@ -249,3 +249,17 @@ def test_canned_answers_come_from_the_table_and_raw_from_the_graph(seed_build_di
     query_graph(seed_build_dir, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     query_graph(seed_build_dir, "timeline", store="rdflib", limit=3)
     assert calls == ["timeline"]
+
+
+def test_a_file_where_the_store_goes_is_one_error_and_nothing_is_replaced(tmp_path):
+    from carekg.errors import OutputError
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(next(iter(_EXAMPLE_TEXTS.values())), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "store").write_text("not a store", encoding="utf-8")
+    with pytest.raises(OutputError, match="is in the way of the store"):
+        build(corpus, out, validate=False)
+    assert sorted(p.name for p in out.iterdir()) == ["store"]  # no graph.ttl without its store, no temporary files
