@@ -68,7 +68,10 @@ def cli() -> None:
 def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, no_validate: bool) -> None:
     """Build the graph of a corpus folder (default: seeds) into OUT.
 
-    Writes OUT/graph.ttl, the CSV exports, OUT/build-report.json and OUT/run.json.
+    Writes OUT/graph.ttl, the CSV exports, OUT/build-report.json and OUT/run.json,
+    and OUT/store/: the same graph in an Oxigraph store (with the canned
+    queries' answers) that query, export, network, serve and carekg.load open
+    read-only instead of parsing graph.ttl.
     A bad file (empty, binary, corrupt, encrypted, scanned, too large, a bad
     manifest row) gets one line and the others still build; the exit code is
     then 1 unless --keep-going, as when the SHACL check finds violations.
