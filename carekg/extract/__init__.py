@@ -112,7 +112,8 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
                    for l in lines[prev.line.index + 1:sent.line.index + 1]):
                 topic = None
         speakers = actors.speakers.get(sent.index, actors.voice)
-        line_cue = cues.get(sent.line.index, [])
+        # the stages read only the cues inside the sentence: filter the line's once
+        line_cue = [c for c in cues.get(sent.line.index, ()) if sent.span.start <= c.start < sent.span.end]
         matches = res.concepts.match(sent)
         by_sent[sent.index] = matches
         hits = [(h.start, h.end, h.agent_id) for h in actors.hits.get(sent.line.index, [])

@@ -57,6 +57,8 @@ _ONE_IN = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|\d+) in (
 _TIMES = re.compile(r"\b(twice|three times|four times|five times|half) as (many|much|likely|high|large)\b", re.I)
 _FRACTION = re.compile(r"\b(?:by|than|almost|nearly|around|about|over|under) (a|one) (half|third|quarter|fifth|tenth)\b",
                        re.I)
+_FRACTIONS = ("half", "third", "quarter", "fifth", "tenth")  # the words _FRACTION needs
+_BIG_WORDS = ("dozens", "hundreds", "thousands", "millions")  # and _BIG
 # A proportion of a group: a quantifier, at most one modifier, then a plural
 # head noun (regular "-s" plurals and the common irregular ones), in any domain.
 _MOST = re.compile(r"(?<!the )(?<!\w)(most|majority of|half of|a third of|a quarter of|two-thirds of|many of|several of) "
@@ -85,32 +87,34 @@ _QUANTITY_WORDS = lexicon.phrases("claims.quantity_words")
 def quantities(text: str) -> list[Quantity]:
     """Typed values in a sentence: percent, GBP, counts with their noun."""
     found: list[Quantity] = []
-    if not _DIGIT_OR_POUND.search(text):
-        low = text.lower()
-        if not any(word in low for word in _QUANTITY_WORDS):
-            return found
+    low = text.lower()
+    digits = _DIGIT_OR_POUND.search(text) is not None
+    if not digits and not any(word in low for word in _QUANTITY_WORDS):
+        return found
+    # Each pattern below runs only when the literal words it needs are in the
+    # text (" in " alone lets most sentences past the first test).
     used: list[tuple[int, int]] = []
-    for m in _PERCENT.finditer(text):
+    for m in _PERCENT.finditer(text) if digits else ():
         found.append(Quantity(_value(m.group(1)), "percent", m.group(0)))
         used.append(m.span())
-    for m in _MONEY.finditer(text):
+    for m in _MONEY.finditer(text) if digits else ():
         number, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         value = _value(number) * _SCALE.get((scale or "").lower(), 1.0)
         found.append(Quantity(value, "GBP", m.group(0).strip()))
         used.append(m.span())
-    for m in _ONE_IN.finditer(text):
+    for m in _ONE_IN.finditer(text) if " in " in low else ():
         top, word = m.group(1).lower(), m.group(2).lower()
         k = 1 if top == "one" else int(top) if top.isdigit() else _WORDS.get(top, 0)
         n = int(word) if word.isdigit() else _WORDS.get(word, 0)
         if n and 0 < k < n:
             found.append(Quantity(round(100.0 * k / n, 1), "percent", m.group(0)))
             used.append(m.span())
-    for m in _TIMES.finditer(text):
+    for m in _TIMES.finditer(text) if " as " in low else ():
         found.append(Quantity(None, "ratio", m.group(0)))
-    for m in _FRACTION.finditer(text):
+    for m in _FRACTION.finditer(text) if any(w in low for w in _FRACTIONS) else ():
         share = {"half": 50.0, "third": 33.3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}[m.group(2).lower()]
         found.append(Quantity(share, "percent", m.group(0)))
-    for m in _COUNT.finditer(text):
+    for m in _COUNT.finditer(text) if digits else ():
         if any(a <= m.start() < b for a, b in used):
             continue
         noun = m.group(2).lower()
@@ -120,9 +124,9 @@ def quantities(text: str) -> list[Quantity]:
         if _AGE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             continue
         found.append(Quantity(value, noun, m.group(0)))
-    for m in _BIG.finditer(text):
+    for m in _BIG.finditer(text) if any(w in low for w in _BIG_WORDS) else ():
         found.append(Quantity(None, m.group(2).lower(), m.group(0)))
-    for m in _MOST.finditer(text):
+    for m in _MOST.finditer(text) if "most" in low or " of " in low else ():
         found.append(Quantity(None, m.group(2).lower(), m.group(0)))
     return found
 

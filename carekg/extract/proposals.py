@@ -172,25 +172,32 @@ class ConceptMatcher:
             key = keys[i]
             if key is not None and key not in GENERIC_STEMS and key not in where:
                 where[key] = i
-        total = sum(self.profile_weight.get(stem, math.log(len(self.profile) + 1)) for stem in where) or 1.0
+        weight_of, unseen = self.profile_weight, math.log(len(self.profile) + 1)
+        total = sum(weight_of.get(stem, unseen) for stem in where) or 1.0
         scores: dict[str, float] = defaultdict(float)
-        shared: dict[str, list[str]] = defaultdict(list)
+        by_profile_stem = self.by_profile_stem
         for stem in where:
-            for pid in self.by_profile_stem.get(stem, ()):
-                scores[pid] += self.profile_weight[stem]
-                shared[pid].append(stem)
-        ranked = sorted(scores, key=lambda pid: (-scores[pid], pid))
-        if not ranked:
+            pids = by_profile_stem.get(stem)
+            if pids:
+                weight = weight_of[stem]
+                for pid in pids:
+                    scores[pid] += weight
+        if not scores:
             return None
-        best = ranked[0]
-        second = scores[ranked[1]] if len(ranked) > 1 else 0.0
-        if len(shared[best]) < SOFT_MIN_WORDS or scores[best] < SOFT_MIN_ABS \
-                or scores[best] / total < SOFT_MIN_SCORE or scores[best] < SOFT_MARGIN * second:
+        # the best concept (ties: the first id) and the runner-up's score
+        best = min(scores, key=lambda pid: (-scores[pid], pid))
+        top = scores[best]
+        second = max((v for pid, v in scores.items() if pid != best), default=0.0)
+        if top < SOFT_MIN_ABS or top / total < SOFT_MIN_SCORE or top < SOFT_MARGIN * second:
             return None
-        positions = frozenset(where[s] for s in shared[best])
+        bag = self.profile[best]
+        shared = [stem for stem in where if stem in bag]
+        if len(shared) < SOFT_MIN_WORDS:
+            return None
+        positions = frozenset(where[s] for s in shared)
         if sent.line.masked and positions <= sent.line.masked:
             return None
-        return ConceptMatch(best, "(profile)", positions, min(positions), max(positions) + 1, scores[best] / total)
+        return ConceptMatch(best, "(profile)", positions, min(positions), max(positions) + 1, top / total)
 
     def definition_matches(self, where: dict[str, list[int]]) -> list[ConceptMatch]:
         """Concepts whose distinctive definition words the sentence mostly repeats."""

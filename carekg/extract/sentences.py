@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy
 import snowballstemmer
@@ -93,9 +93,9 @@ def stem_arrays(doc: Doc) -> tuple[list[str], list[str], list[str], list[int], l
             if len(_TOKEN_INFO) < 500_000:
                 _TOKEN_INFO[orth] = info
         infos.append(info)
-    doc.from_array([NORM], numpy.array([i[3] for i in infos], dtype="uint64").reshape(-1, 1))
-    return ([i[0] for i in infos], [i[1] for i in infos], [i[2] for i in infos], arr[:, 1].tolist(),
-            [i[4] for i in infos])
+    texts, lowers, norms, norm_ids, keys = map(list, zip(*infos))
+    doc.from_array([NORM], numpy.array(norm_ids, dtype="uint64").reshape(-1, 1))
+    return texts, lowers, norms, arr[:, 1].tolist(), keys
 
 
 def phrase_doc(phrase: str) -> Doc:
@@ -127,8 +127,8 @@ class Sent:
     end: int  # global offset after the last non-space character
     index: int  # position in the document's sentence list
 
-    @property
-    def text(self) -> str:
+    @cached_property
+    def text(self) -> str:  # read many times per sentence by the stages
         return self.line.text[self.start - self.line.start:self.end - self.line.start]
 
 

@@ -387,8 +387,8 @@ def _reported(sent: Sent, actors: Actors, last_person: str | None) -> list[str]:
         return [last_person]
     # "…, he said, …" / "…, X said." in the middle or at the end of the sentence
     starts = {h.start: h for h in hits}
-    for k in range(lo + 1, hi - 1):
-        if lowers[k] != "," or lowers[k + 1] not in ("he", "she") and k + 1 not in starts:
+    for k in (k for k in range(lo + 1, hi - 1) if lowers[k] == ","):
+        if lowers[k + 1] not in ("he", "she") and k + 1 not in starts:
             continue
         who = starts.get(k + 1)
         after = who.end if who is not None else k + 2

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -47,17 +48,25 @@ def cue_matcher() -> PhraseMatcher:
     return matcher
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):  # a tuple: built for every cue of every line
     family: str
     start: int
     end: int
 
 
+_FAMILY_NAMES: dict[int, str] = {}  # match id -> family name (a StringStore lookup costs more)
+
+
 def line_cues(doc: Doc) -> list[Cue]:
     """All cue matches of a line Doc (run once per line)."""
-    strings = nlp().vocab.strings
-    return [Cue(strings[mid], s, e) for mid, s, e in cue_matcher()(doc)]
+    names = _FAMILY_NAMES
+    out = []
+    for mid, s, e in cue_matcher()(doc):
+        name = names.get(mid)
+        if name is None:
+            name = names[mid] = nlp().vocab.strings[mid]
+        out.append(Cue(name, s, e))
+    return out
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,8 @@ def _without_nested(cues) -> list[Cue]:
 def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: list[str],
           agent_hits: list[tuple[int, int, str]], ask_context: bool) -> list[Judgement]:
     """Stances of the sentence's speakers (and of third parties it reports)."""
+    if not matches:  # most sentences: nothing to take a stance on
+        return []
     doc = sent.line.doc
     cues = _without_nested(c for c in cues if _in(c, sent))
     fam: dict[str, list[Cue]] = {}
@@ -102,7 +113,9 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
     out: list[Judgement] = []
     for m in matches:
         own = [c for c in cues if not _overlaps(c, m)]  # a label's own words are no cue
-        by = {f: [c for c in own if c.family == f] for f in CUES}
+        by: dict[str, list[Cue]] = {f: [] for f in CUES}
+        for c in own:
+            by[c.family].append(c)
         by["LABEL_DEPRIVE"] = [c for c in cues if c.family == "DEPRIVE" and _overlaps(c, m)]
         out.extend(Judgement(a, m.concept, "support", 0.6, m) for a in _as_proposed(m, by, agent_hits, doc))
         third = _third_party(m, by, agent_hits, speakers, doc)
