@@ -4,36 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from carekg.extract import extract_document
 from carekg.extract.boilerplate import is_boilerplate
 from carekg.extract.claims import quantities
 from carekg.knowledge import load_knowledge
-from carekg.model import UNKNOWN_AUTHOR_ID, Document, Extraction
+from carekg.model import UNKNOWN_AUTHOR_ID, Extraction
+from tests.extracttools import PUBLISHER_ID, run
 
-PUBLISHER = "Northfield Kinship Alliance"
-AUTHOR = "northfield-kinship-alliance"
+AUTHOR = PUBLISHER_ID
 
 
 @pytest.fixture(scope="module")
 def knowledge():
     return load_knowledge()
-
-
-def run(knowledge, text: str, publisher: str | None = PUBLISHER) -> Extraction:
-    extraction = extract_document(Document("t.txt", text, publisher=publisher), knowledge)
-    _check_spans(text, extraction)
-    return extraction
-
-
-def _check_spans(text: str, ex: Extraction) -> None:
-    for item in [*ex.statements, *ex.claims]:
-        assert text[item.span.start:item.span.end] == item.span.quote
-    for m in ex.mentions:
-        if m.span is not None:
-            assert text[m.span.start:m.span.end] == m.span.quote
-    referenced = {s.actor_id for s in ex.statements} | {c.claimant_id for c in ex.claims} \
-        | {m.agent_id for m in ex.mentions}
-    assert referenced <= set(ex.agents)
 
 
 def stances(ex: Extraction) -> set[tuple[str, str, str]]:

@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import pytest
 
-from carekg.extract import extract_document
 from carekg.knowledge import load_knowledge
-from carekg.model import Document, Extraction
+from carekg.model import Extraction
+from tests.extracttools import PUBLISHER, PUBLISHER_ID, run
 
-CHARITY = "Northfield Kinship Alliance"
-CHARITY_ID = "northfield-kinship-alliance"
+CHARITY = PUBLISHER
+CHARITY_ID = PUBLISHER_ID
 
 
 @pytest.fixture(scope="module")
 def knowledge():
     return load_knowledge()
-
-
-def run(knowledge, text: str, publisher: str | None = CHARITY) -> Extraction:
-    extraction = extract_document(Document("t.txt", text, publisher=publisher), knowledge)
-    for item in [*extraction.statements, *extraction.claims]:
-        assert text[item.span.start:item.span.end] == item.span.quote
-    return extraction
 
 
 def stances(ex: Extraction) -> set[tuple[str, str, str]]:
