@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import itertools
 import re
 from decimal import Decimal
 from importlib import resources

@@ -225,7 +225,7 @@ def test_the_build_keeps_the_answer_of_every_canned_query(seed_build_dir):
 
 @pytest.mark.parametrize("name", sorted(q.name for q in canned_queries()))
 def test_canned_answers_from_the_build_equal_the_engine_bound_and_unbound_paged_or_not(seed_build_dir, sources, name):
-    from carekg.query import query_graph, resolve
+    from carekg.query import query_graph
 
     for values in ({}, BINDINGS.get(name, {})):
         engine = run(sources["store"], name, values)
