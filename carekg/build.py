@@ -28,7 +28,9 @@ from typing import Callable, Iterator
 
 from . import __version__
 from .corpus import CORRECTIONS_NAME, DEFAULT_MAX_BYTES, FileOutcome, display_name, read_corpus
+from .corrections import read_corrections
 from .decisions import CorrectionsOutcome, apply_corrections
+from .extract.recogniser import corpus_examples, decision_examples
 from .errors import CareKGError, OutputError
 from .export import EXPORT_KINDS, csv_bytes, export_rows
 from .answers import write_answers
@@ -42,7 +44,7 @@ from .namespace import CL, DOC, ST
 from .store import GRAPH_NAME, STORE_DIR, check_store_place, swap_into_place, write_record, write_store
 from .stopping import deferred_signals, stop_on_signals, terminate_workers
 
-__all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs"]
+__all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs", "find_conflicts"]
 
 Progress = Callable[[int, int], None]
 # pyshacl with these shapes costs ~1 s per 10k triples here (parse + validate). Up to
@@ -103,6 +105,8 @@ class BuildSummary:
     validation_scope: dict | None = None  # what the check covered (the whole graph or a sample)
     files: dict[str, Path] = field(default_factory=dict)
     corrections: CorrectionsOutcome | None = None  # None: the corpus has no corrections.csv
+    # one actor both for and against one proposal in one document, for an analyst to review (find_conflicts)
+    conflicts: list[dict] = field(default_factory=list)
 
     @property
     def problems(self) -> list[FileOutcome]:
@@ -132,6 +136,14 @@ class BuildSummary:
         """One line per problem, naming the file: ``failed: empty.txt: empty file``."""
         lines = [line for outcome in self.problems for line in outcome.lines()]
         return lines + (self.corrections.problem_lines() if self.corrections else [])
+
+    def conflict_line(self) -> str | None:
+        """A summary line when some actor holds both stances on a proposal in one document, else None."""
+        if not self.conflicts:
+            return None
+        documents = len({c["document"] for c in self.conflicts})
+        return (f"{len(self.conflicts)} conflicting stance(s) to review in {documents} document(s): an actor both "
+                f"supports and opposes a proposal (see conflicts in build-report.json)")
 
     def counts(self) -> dict[str, int]:
         counts = {"built": 0, "warning": 0, "failed": 0, "skipped": 0}
@@ -319,7 +331,7 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
             scratch_folder = tempfile.TemporaryDirectory(prefix=".carekg-build-", dir=out)
         with scratch_folder as scratch:
             spool = Path(scratch) / "documents.nt"
-            with stages("extract"):
+            with stages("extract"), corpus_examples(_decision_examples(source, corpus)):
                 extracted = _extract_corpus(corpus, jobs, progress, spool, summary, sample=validate)
                 corpus.documents.clear()  # their text is in the spool now; free it before the store grows
 
@@ -371,6 +383,8 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
             for kind in EXPORT_KINDS:
                 columns, rows = export_rows(store, kind)
                 outputs[f"{kind}.csv"] = csv_bytes(columns, rows)
+                if kind == "statements":  # the graph as corrected: a statement an analyst rejected is no conflict
+                    summary.conflicts = find_conflicts(rows)
         with stages("views"):
             outputs.update(build_views(store))
         with stages("answers"):
@@ -473,6 +487,19 @@ def _without(spool: Path, removed: set[bytes]) -> Path:
     return kept
 
 
+def _decision_examples(source: Path, corpus) -> list:
+    """The analysts' decisions on statements as examples for the proposal
+    recogniser (:func:`carekg.extract.recogniser.decision_examples`): a
+    reviewed corpus teaches the extractor at its next build. Rows with
+    problems teach nothing here; applying the corrections reports them."""
+    path = source / CORRECTIONS_NAME
+    if not path.is_file():
+        return []
+    rows, _ = read_corrections(path)
+    texts = {document.file: document.text for document in corpus.documents}
+    return decision_examples(rows, texts, load_knowledge())
+
+
 def _store_from_ntriples(*parts: bytes | Path):
     """An in-memory pyoxigraph store of N-Triples given as bytes or files (the exports and views query it)."""
     import pyoxigraph as ox
@@ -502,6 +529,7 @@ def _report(summary: BuildSummary) -> bytes:
         "validation": summary.validation,
         **({"corrections": summary.corrections.record()} if summary.corrections else {}),
         "validation_scope": summary.validation_scope,
+        "conflicts": summary.conflicts,
         "files": [
             {"file": o.file, "status": o.status, "reason": o.reason}
             | ({"problems": [{"status": s, "reason": r} for s, r in o.notes]} if len(o.notes) > 1 else {})
@@ -509,6 +537,28 @@ def _report(summary: BuildSummary) -> bytes:
         ],
     }
     return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def find_conflicts(rows: list[dict]) -> list[dict]:
+    """Where one actor both supports and opposes one proposal in one document: a conflict to review.
+
+    ``rows`` are the statements export's rows (``export_rows(store, "statements")``).
+    One entry per (document, actor, proposal), with the passages of each side
+    (quote, code-point offsets, statement id), all sorted: the same graph gives
+    the same list.
+    """
+    held: dict[tuple[str, str, str], dict[str, list[dict]]] = {}
+    for row in rows:
+        if row["stance"] in ("support", "oppose"):
+            passage = {"quote": row["quote"], "start": int(row["start"]), "end": int(row["end"]),
+                       "statement_id": row["statement_id"]}
+            held.setdefault((row["document"], row["actor_id"], row["proposal_id"]), {}) \
+                .setdefault(row["stance"], []).append(passage)
+    order = lambda p: (p["start"], p["end"], p["statement_id"])  # noqa: E731
+    return [{"document": document, "actor_id": actor, "proposal_id": proposal,
+             "support": sorted(sides["support"], key=order), "oppose": sorted(sides["oppose"], key=order)}
+            for (document, actor, proposal), sides in sorted(held.items())
+            if "support" in sides and "oppose" in sides]
 
 
 def check_jobs(jobs: int) -> int:

@@ -105,6 +105,9 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
         click.echo(f"  {'corrections':<14}" + ", ".join(f"{n} {s}" for s, n in summary.corrections.counts().items()))
     click.echo(f"  {'files':<14}{counts['built']} built, {counts['warning']} with warnings, {counts['failed']} failed, {counts['skipped']} skipped")
     click.echo(f"  {'outputs':<14}{', '.join(sorted(p.name for p in summary.files.values()))}")
+    conflicts = summary.conflict_line()
+    if conflicts:
+        click.echo(f"  {'conflicts':<14}{conflicts}")
     failure = summary.failure()
     if failure and not keep_going:
         raise click.ClickException(failure)
@@ -164,7 +167,9 @@ def export(kind: str, graph: Path, output: Path | None, raw: bool) -> None:
 @click.option("--per-document", is_flag=True, help="Also print the scores of each document.")
 @click.option("--corrections", "against_decisions", is_flag=True,
               help="Score against the analysts' decisions (corrections.csv) on the documents they reviewed, not --gold.")
-def evaluate(graph: Path, gold_dir: Path, per_document: bool, against_decisions: bool) -> None:
+@click.option("--stages", is_flag=True,
+              help="Score each extraction stage (position, proposal, stance, holder) on the gold passages instead.")
+def evaluate(graph: Path, gold_dir: Path, per_document: bool, against_decisions: bool, stages: bool) -> None:
     """Score a graph's extraction against hand-coded gold files.
 
     Prints precision, recall and F1 for statements (strict and lenient),
@@ -175,6 +180,13 @@ def evaluate(graph: Path, gold_dir: Path, per_document: bool, against_decisions:
       carekg evaluate build/graph.ttl --gold tests/gold --per-document
   carekg network build/graph.ttl --kind divergence -o divergence.html
     """
+    if stages:
+        if against_decisions:
+            raise click.UsageError("--stages scores against --gold, not --corrections")
+        from .stages import stage_report_for_graph
+
+        click.echo(stage_report_for_graph(graph, gold_dir).format(per_document=per_document))
+        return
     if against_decisions:
         from .review import evaluate_decisions
 
@@ -183,6 +195,33 @@ def evaluate(graph: Path, gold_dir: Path, per_document: bool, against_decisions:
     from .evaluate import evaluate_graph_file, format_evaluation
 
     click.echo(format_evaluation(evaluate_graph_file(graph, gold_dir), per_document=per_document))
+
+
+@cli.command()
+@click.argument("sets", nargs=-1, metavar="[DOCS:GOLD]...")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1), help="Worker processes for extraction.")
+def crossval(sets: tuple[str, ...], jobs: int) -> None:
+    """Score the extractor by leave-one-document-out cross-validation.
+
+    Every document is read by a proposal recogniser refit without that
+    document's own examples, so the scores are those of a text the extractor
+    never learned from. Prints each set's scores (statements strict and
+    lenient, claims, organisations), their sum over all sets, and the recall
+    of the three proposals the project is named for.
+
+    With no arguments, from the repository root: the seeds (tests/gold), the
+    devset and devset-b. Otherwise each argument is a folder of documents and
+    its gold folder, as DOCS:GOLD.
+
+    \b
+    Examples:
+      carekg crossval
+      carekg crossval tests/devset-b/docs:tests/devset-b/gold
+    """
+    from .crossval import cross_validate, default_sets, parse_set
+
+    chosen = [parse_set(value) for value in sets] if sets else default_sets(".")
+    click.echo(cross_validate(chosen, jobs=jobs, progress=lambda name: click.echo(f"cross-validating {name} …", err=True)).format())
 
 
 # --- explorer (networks and views) ------------------------------------------------

@@ -21,6 +21,7 @@ COPIES = (
     ("codebook", "*.yaml", "ontology"),
     ("gold", "**/*", "tests/gold"),
     ("devset", "**/*", "tests/devset"),
+    ("devset-b", "**/*", "tests/devset-b"),
 )
 
 

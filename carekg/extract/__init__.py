@@ -21,9 +21,10 @@ from carekg.extract.actors import AgentIndex
 from carekg.extract.claims import find_claim
 from carekg.extract.emergent import emergent_ask
 from carekg.extract.proposals import ConceptMatch, ConceptMatcher
+from carekg.extract.recogniser import NONE, Recogniser, recogniser_for
 from carekg.extract.sentences import Line, Sent, analyse
 from carekg.extract.speakers import Actors, cited_hits, find_actors, possessive_owners, registry_agent
-from carekg.extract.stances import Cue, Judgement, answer_stance, carries_stance, judge, line_cues, \
+from carekg.extract.stances import Cue, Judgement, answer_stance, carries_stance, imperative, judge, line_cues, \
     states_position, third_party_on_topic
 from carekg.extract.text import normalise
 from carekg.knowledge import Knowledge
@@ -91,6 +92,7 @@ def _ask_context(lines: list[Line], cues: dict[int, list[Cue]]) -> set[int]:
 
 def _extract(document: Document, knowledge: Knowledge) -> Extraction:
     res = resources(knowledge)
+    recogniser = recogniser_for(knowledge, document.file)
     text = document.text
     norm = normalise(text)
     lines, sents = analyse(norm.text)
@@ -102,6 +104,7 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
     by_sent: dict[int, list[ConceptMatch]] = {}
     prev: Sent | None = None
     question: tuple[Sent, list[ConceptMatch]] | None = None  # an open question and its concepts
+    answered: dict[tuple[str, str, str, int], int] = {}  # statement key -> start of the question it answers
     topic: tuple[Sent, list[ConceptMatch], list[Judgement]] | None = None  # what "it"/"this" may point back to
     for sent in sents:
         if prev is not None and _section_break(lines, prev, sent, actors):
@@ -115,15 +118,21 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
         # the stages read only the cues inside the sentence: filter the line's once
         line_cue = [c for c in cues.get(sent.line.index, ()) if sent.span.start <= c.start < sent.span.end]
         matches = res.concepts.match(sent)
+        ask_here = sent.line.index in asks or imperative(sent)  # a numbered ask, or one in the imperative
         by_sent[sent.index] = matches
         hits = [(h.start, h.end, h.agent_id) for h in actors.hits.get(sent.line.index, [])
                 if sent.span.start <= h.start < sent.span.end] + possessive_owners(sent, actors)
-        judgements = judge(sent, matches, line_cue, speakers, hits, sent.line.index in asks)
+        judgements = judge(sent, matches, line_cue, speakers, hits, ask_here)
+        if judgements:
+            reread = _reread(recogniser, res.concepts, sent, matches, line_cue)
+            if reread is not matches:
+                matches = reread
+                judgements = judge(sent, matches, line_cue, speakers, hits, ask_here)
         if not matches and states_position(sent, line_cue):
             # position first, then proposal: a stance in words no label holds
-            soft = res.concepts.soft_match(sent)
-            if soft is not None:
-                judgements = judge(sent, [soft], line_cue, speakers, hits, sent.line.index in asks)
+            learned = _learned(recogniser, res.concepts, sent, line_cue)
+            if learned is not None:
+                judgements = judge(sent, [learned], line_cue, speakers, hits, ask_here)
                 judgements = [replace(j, confidence=round(j.confidence * 0.7, 2)) for j in judgements]
         if not matches and not judgements and topic is not None and sent.index - topic[0].index <= 3:
             other = third_party_on_topic(sent, line_cue, hits)
@@ -149,6 +158,13 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
             if verdict:
                 judgements = judgements + [Judgement(a, m.concept, verdict, 0.6, m)
                                            for m in question[1] for a in speakers]
+                # "Yes." alone says nothing: the quote runs from the question to the answer
+                answered.update(((a, m.concept, verdict, sent.index), question[0].start)
+                                for m in question[1] for a in speakers)
+                # the answer, not the question, states the speaker's position: a numbered
+                # question read as an ask ("4. Should X?" then "No.") gives way to it
+                for a, m, s in ((a, m, s) for m in question[1] for a in speakers for s in ("support", "oppose")):
+                    statements.pop((a, m.concept, s, question[0].index), None)
                 question = None
         if not matches and not judgements:
             ask = emergent_ask(sent, line_cue)
@@ -159,7 +175,8 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
             key = (j.actor_id, j.concept, j.stance, sent.index)
             if key not in statements:
                 statements[key] = Statement(j.actor_id, j.concept, j.stance,
-                                            Span.of(text, sent.start, sent.end), round(j.confidence, 2))
+                                            Span.of(text, answered.get(key, sent.start), sent.end),
+                                            round(j.confidence, 2))
         prev = sent
     claims = _claims(sents, actors, by_sent, statements, text, asks)
     extraction.claims = [c for _, c in claims]
@@ -167,6 +184,68 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
     extraction.mentions = actors.mentions
     _collect_agents(extraction, actors, knowledge)
     return extraction
+
+
+# The recogniser's margin a passage needs before its best proposal is taken,
+# and its lead over the runner-up (an SVM margin: above 0 the model takes the
+# passage to state the proposal).
+LEARNED_MIN_SCORE = float(__import__("os").environ.get("CAREKG_LMIN", "-0.2"))
+LEARNED_MIN_WORDS = 3  # content words outside the stance cue a sentence needs to name a proposal
+LEARNED_MIN_LEAD = float(__import__("os").environ.get("CAREKG_LLEAD", "0.1"))
+
+
+def _reading(sent: Sent) -> str:
+    """The sentence as the recogniser reads it: without the names and
+    descriptions of bodies ("the children's rights charity X" names no
+    proposal), which the matchers mask too."""
+    masked = sent.line.masked
+    if not masked:
+        return sent.text
+    texts = sent.line.texts
+    return " ".join(texts[k] for k in range(sent.span.start, sent.span.end) if k not in masked)
+
+
+def _learned(recogniser: Recogniser, concepts: ConceptMatcher, sent: Sent, cues: list[Cue]) -> ConceptMatch | None:
+    """The proposal the recogniser reads in a sentence that states a position
+    but names no proposal by its labels; None when it is unsure."""
+    spans = [(c.start, c.end) for c in cues]
+    keys, masked = sent.line.keys, sent.line.masked
+    content = sum(1 for k in range(sent.span.start, sent.span.end) if keys[k] is not None and k not in masked
+                  and not any(lo <= k < hi for lo, hi in spans))
+    if content < LEARNED_MIN_WORDS:
+        return None  # "We disagree.": a verdict on the topic before, not a proposal of its own
+    ranked = recogniser.rank(_reading(sent), top=2)
+    if not ranked or ranked[0].proposal == NONE or ranked[0].score < LEARNED_MIN_SCORE:
+        return None
+    if len(ranked) > 1 and ranked[0].score - ranked[1].score < LEARNED_MIN_LEAD:
+        return None
+    match = concepts.learned_match(sent, ranked[0].proposal, ranked[0].score, spans)
+    if match.positions and sent.line.masked and match.positions <= sent.line.masked:
+        return None  # only a body's name or description holds the proposal's words
+    return match
+
+
+LEARNED_OVER_LABEL = float(__import__("os").environ.get("CAREKG_LOVER", "0.3"))
+
+
+def _reread(recogniser: Recogniser, concepts: ConceptMatcher, sent: Sent, matches: list[ConceptMatch],
+            cues: list[Cue]) -> list[ConceptMatch]:
+    """The label matches of a sentence that states a position, with the one
+    the recogniser rates lowest replaced by the recogniser's own best proposal
+    when that leads it by ``LEARNED_OVER_LABEL`` (neighbouring concepts: a
+    label names kinship support where the passage asks for the allowance)."""
+    ranked = recogniser.rank(_reading(sent), top=len(recogniser.proposals))
+    if not ranked:
+        return matches
+    best = ranked[0]
+    score = {r.proposal: r.score for r in ranked}
+    if best.proposal == NONE or best.score < LEARNED_MIN_SCORE or any(m.concept == best.proposal for m in matches):
+        return matches
+    weakest = min(matches, key=lambda m: score.get(m.concept, -9.0))
+    if best.score - score.get(weakest.concept, -9.0) < LEARNED_OVER_LABEL:
+        return matches
+    learned = concepts.learned_match(sent, best.proposal, best.score, [(c.start, c.end) for c in cues])
+    return [learned if m is weakest else m for m in matches]
 
 
 def _section_break(lines: list[Line], a: Sent, b: Sent, actors: Actors) -> bool:

@@ -12,7 +12,8 @@ A sentence is a claim when it states a fact in one of the regular ways:
   "will improve", "leads to", "therefore", or a clause after "we know that".
 Not claims: asks (a sentence with should/must/need to is not a fact),
 headings, ages, dates, chapter numbers, and counts of the text's own parts
-("five priorities", "three parts").
+("five priorities", "three parts"). A year and a financial-year range
+("2010/11", "2023-24", "FY2019/20") are dates: no value is read out of them.
 The cue phrases and word lists are data in ``lexicon.yaml`` (section
 ``claims``); the regular expressions of quantities are grammar, kept here.
 """
@@ -48,8 +49,22 @@ _PERCENT = re.compile(rf"({_NUM})\s?(?:%|per ?cent\b)", re.I)
 _SCALE = lexicon.table("claims.money_scales")  # "£2bn", "£3.5 million"
 _MONEY = re.compile(rf"£\s?({_NUM})\s?(" + "|".join(map(re.escape, _SCALE)) + r")?\b|"
                     rf"\b({_NUM})\s?(billion|million) (?:pounds|GBP)\b", re.I)
-_COUNT = re.compile(rf"(?<![\w£.-])({_NUM})(?![\w%-])\s+(?:(?:of|more|new|extra|additional|fewer)\s+)?"
+# A number joined to another by a slash is a date, a fraction or "24/7", never a count.
+_COUNT = re.compile(rf"(?<![\w£./-])({_NUM})(?![\w%/-])\s+(?:(?:of|more|new|extra|additional|fewer)\s+)?"
                     r"([a-z][a-z'-]+)")
+# Dates, read before any value so that no value is taken out of them: a year
+# (1900-2099) and a year range, financial or not ("2010/11", "2023-24",
+# "2019–20", "2010-2015", "FY2019/20"); a year followed by "%", "million" or a
+# decimal point is a number, not a date.
+_DATE = re.compile(r"(?<![\w£.,/-])(?:FY\s?)?(?:19|20)\d{2}(?:\s?[/–—-]\s?(?:(?:19|20)\d{2}|\d{2}))?"
+                   r"(?![\w%/–—-]|[.,]\d|\s?(?:per ?cent|thousand|million|billion|bn)\b)", re.I)
+# The size of a change with no counted noun after it ("fell by 3,000 between
+# 2010 and 2020"): a verb of change (the TREND cues of lexicon.yaml) then "by".
+_CHANGE_VERBS = sorted((re.escape(p.removesuffix(" by")) for p in _CUES.get("TREND", ())
+                        if not p.endswith((" in", " of"))), key=len, reverse=True) or ["(?!)"]
+_CHANGE = re.compile(r"\b(?:" + "|".join(_CHANGE_VERBS)
+                     + rf")\s+by\s+(?:around\s+|about\s+|almost\s+|nearly\s+|over\s+|some\s+)?({_NUM})"
+                     r"(?![\w%/£-]|[.,]\d|\s?(?:per ?cent|thousand|million|billion|bn)\b)", re.I)
 _BIG = re.compile(r"\b(dozens|hundreds|thousands|millions|tens of thousands|hundreds of thousands) of "
                   r"(?:\w+ )?([a-z][a-z'-]+)", re.I)
 _ONE_IN = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|\d+) in (?:every )?"
@@ -94,6 +109,9 @@ def quantities(text: str) -> list[Quantity]:
     # Each pattern below runs only when the literal words it needs are in the
     # text (" in " alone lets most sentences past the first test).
     used: list[tuple[int, int]] = []
+    # dates first: "2010/11 early intervention" has no value 11
+    dates = [m.span() for m in _DATE.finditer(text)] if digits else []
+    used.extend(dates)
     for m in _PERCENT.finditer(text) if digits else ():
         found.append(Quantity(_value(m.group(1)), "percent", m.group(0)))
         used.append(m.span())
@@ -106,6 +124,8 @@ def quantities(text: str) -> list[Quantity]:
         top, word = m.group(1).lower(), m.group(2).lower()
         k = 1 if top == "one" else int(top) if top.isdigit() else _WORDS.get(top, 0)
         n = int(word) if word.isdigit() else _WORDS.get(word, 0)
+        if any(a < m.end() and m.start() < b for a, b in dates):
+            continue  # "12 in 2010" is no share
         if n and 0 < k < n:
             found.append(Quantity(round(100.0 * k / n, 1), "percent", m.group(0)))
             used.append(m.span())
@@ -124,6 +144,11 @@ def quantities(text: str) -> list[Quantity]:
         if _AGE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             continue
         found.append(Quantity(value, noun, m.group(0)))
+        used.append(m.span())
+    for m in _CHANGE.finditer(text) if digits and " by " in low else ():
+        if any(a <= m.start(1) < b for a, b in used):
+            continue  # "fell by 3,000 children" is a count, "by 44%" a percent
+        found.append(Quantity(_value(m.group(1)), "change", m.group(0)))
     for m in _BIG.finditer(text) if any(w in low for w in _BIG_WORDS) else ():
         found.append(Quantity(None, m.group(2).lower(), m.group(0)))
     for m in _MOST.finditer(text) if "most" in low or " of " in low else ():
@@ -150,10 +175,16 @@ def _trend(text: str) -> Quantity:
     return Quantity(None, "rising" if rising else "falling", "rising" if rising else "falling")
 
 
+def is_question(text: str) -> bool:
+    """Whether a sentence asks: it ends with "?", also inside closing quotes or
+    brackets ('She asked: "Why should 3,000 children wait?"')."""
+    return text.rstrip().rstrip("\"'”’»)]").endswith("?")
+
+
 def find_claim(sent: Sent) -> ClaimFind | None:
     """The claim a sentence states, if any (None for asks and headings)."""
     line = sent.line
-    if line.kind == "heading" or len(sent.span) < 5 or sent.text.rstrip().endswith("?"):
+    if line.kind == "heading" or len(sent.span) < 5 or is_question(sent.text):
         return None  # a question asks; it offers no evidence
     # titles, datelines and bylines ("Posted by X · 9 May 2024 · 5 min read")
     # are no claims: a line that is not a list item and ends without a full stop
@@ -189,7 +220,7 @@ def find_claim(sent: Sent) -> ClaimFind | None:
     research = _research(doc, cues)
     if research is not None:
         return ClaimFind("research-finding", start, end, tuple(values), research)
-    if cues.get("ASSERT") and not asks and not cues.get("OWN_WORK") and not text.rstrip().endswith("?"):
+    if cues.get("ASSERT") and not asks and not cues.get("OWN_WORK") and not is_question(text):
         for s, e in cues["ASSERT"]:
             if doc[s:e].text.lower() == "value for money" and not any(
                     t.lower_ in _VALUE_VERBS for t in doc[max(sent.span.start, s - 4):s]):

@@ -49,11 +49,12 @@ SCHEMA: dict[str, str] = {
     **{f"attribution.{name}": "words" for name in (
         "joint_texts", "joint_links", "first_person", "spokesperson", "owned_nouns", "kind_nouns",
         "reference_heads", "reporting_verbs", "copulas", "evaluative", "degree_words", "between", "lead",
-        "intro_words", "clause_openers", "body_nouns", "source_links")},
+        "intro_words", "clause_openers", "body_nouns", "source_links", "news_roles", "group_nouns",
+        "collective_nouns", "group_words", "backing_verbs", "government_words")},
     "stances.cues": "families",
     **{f"stances.{name}": "words" for name in (
         "subject_verbs", "aux", "anaphors", "back_determiners", "proposal_nouns", "passive", "ending", "absence",
-        "answer_openers")},
+        "answer_openers", "imperative_verbs")},
     "proposals.generic_stems": "words",
     "claims.cues": "families",
     "claims.not_count_before": "patterns",

@@ -199,6 +199,22 @@ class ConceptMatcher:
             return None
         return ConceptMatch(best, "(profile)", positions, min(positions), max(positions) + 1, top / total)
 
+    def learned_match(self, sent: Sent, concept: str, score: float,
+                      cue_spans: list[tuple[int, int]] = ()) -> ConceptMatch:
+        """A match of ``concept`` named by the recogniser: anchored on the
+        sentence's words that the concept's labels and definition use, else
+        on the whole sentence (the stance stages read cues around it). Words
+        of a stance cue (``cue_spans``, token ranges) are never its anchor: a
+        label's own words are no cue, and "we do not support X" must keep its
+        "do not support"."""
+        keys, bag = sent.line.keys, self.profile.get(concept, set())
+        positions = frozenset(i for i in range(sent.span.start, sent.span.end)
+                              if keys[i] is not None and keys[i] in bag and keys[i] not in GENERIC_STEMS
+                              and not any(lo <= i < hi for lo, hi in cue_spans))
+        if not positions:
+            return ConceptMatch(concept, "(learned)", frozenset(), sent.span.end, sent.span.end, score)
+        return ConceptMatch(concept, "(learned)", positions, min(positions), max(positions) + 1, score)
+
     def definition_matches(self, where: dict[str, list[int]]) -> list[ConceptMatch]:
         """Concepts whose distinctive definition words the sentence mostly repeats."""
         shared: dict[str, set[str]] = defaultdict(set)

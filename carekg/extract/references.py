@@ -77,7 +77,19 @@ def common_word(line: Line, hit: Hit, common: list[set[tuple[str, str]]], lines:
     """A one-word name that is an ordinary word capitalised only because it
     opens a sentence ("Kinship care is …", "Frontline social workers …"):
     the same words stand in lower case elsewhere in the text."""
-    if hit.end - hit.start != 1 or hit.end >= len(line.texts):
+    if hit.end - hit.start != 1:
+        return False
+    if all(not t[:1].isalnum() for k, t in enumerate(line.texts) if k != hit.start):
+        # a line of its own ("Kinship" as a section heading over kinship care):
+        # a topic when the text writes the word in lower case elsewhere
+        word = line.texts[hit.start]
+        if word.isupper() or not word[:1].isupper():
+            return False
+        if not common:
+            common.append(_lower_case_bigrams(lines))
+        lower = word.lower()
+        return any(a == lower or b == lower for a, b in common[0])
+    if hit.end >= len(line.texts):
         return False
     word, nxt = line.texts[hit.start], line.texts[hit.end]
     if word.isupper() or not nxt[:1].islower():
@@ -117,6 +129,10 @@ def short_references(lines: list[Line], actors: Actors) -> None:
     heads = {head: next(iter(ids)) for head, ids in owners.items() if len(ids) == 1}
     if not heads:
         return
+    # the capitalised words of each owner's names: "the Independent Review" keeps
+    # words of "Independent Review of Children's Social Care" before its head
+    name_words = {owner: {w.lower() for n in {actors.agents[owner].label} | names.get(owner, set()) for w in n.split()}
+                  for owner in set(heads.values())}
     for line in lines:
         if line.doc is None:
             continue
@@ -124,10 +140,28 @@ def short_references(lines: list[Line], actors: Actors) -> None:
         busy = {i for h in line_hits for i in range(h.start, h.end)}
         doc, texts, lowers = line.doc, line.texts, line.lowers
         for i in range(len(lowers) - 1):
-            head = lowers[i + 1]
-            if lowers[i] != "the" or head not in heads or i in busy or i + 1 in busy:
+            if lowers[i] != "the" or i in busy:
+                continue
+            # "the Independent Review": capitalised words of the name, then its head
+            j = i + 1
+            while j < len(lowers) - 1 and j - i <= 2 and lowers[j] not in heads and texts[j][:1].isupper() \
+                    and j not in busy:
+                j += 1
+            head = lowers[j] if j < len(lowers) else ""
+            if head not in heads or j in busy:
                 continue
             owner = heads[head]
+            if j > i + 1 and not all(lowers[k] in name_words[owner] for k in range(i + 1, j)):
+                continue
+            if j > i + 1 and not texts[j][:1].isupper():
+                continue
+            if j > i + 1:
+                nxt = texts[j + 1] if j + 1 < len(texts) else None
+                if nxt is not None and (nxt[:1].isupper() and nxt.isalpha() or nxt.lower() in ("of", "for")):
+                    continue
+                line_hits.append(hit_at(owner, doc, i, j + 1, line.index, line.start))
+                busy.update(range(i, j + 1))
+                continue
             # lower case ("the review") only points back once the body has been named
             if not texts[i + 1][:1].isupper() and first_named[owner] > line.index:
                 continue

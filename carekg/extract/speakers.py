@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from spacy.tokens import Doc
 
 from carekg.extract import lexicon
-from carekg.extract.actors import RESEARCH_NOUNS, SPEECH_VERBS, AgentIndex, Hit
+from carekg.extract.actors import RESEARCH_NOUNS, ROLE_WORDS, SPEECH_VERBS, AgentIndex, Hit, hit_at
 from carekg.extract.persons import Actors, ensure_agent, find_persons, is_org, org_before, recover_author, \
     registry_agent
 from carekg.extract.references import common_word, mask_names, possessive_owners, short_references
@@ -80,6 +80,7 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
         new = [n for n in new if not any(r.start <= n.start and n.end <= r.end for r in reg)
                and not any(r.start < n.end and n.start < r.end for r in reg)]
         found = reg + new
+        found += _government_words(line, found, index)
         for hit in found:
             ensure_agent(index, agents, hit.agent_id)
         hits[line.index] = sorted(found, key=lambda h: h.start)
@@ -96,6 +97,21 @@ def find_actors(document: Document, lines: list[Line], sents: list[Sent], index:
     _roles(lines, actors, text)
     mask_names(lines, actors)
     return actors
+
+
+_GOVERNMENT_WORDS = lexicon.words("attribution.government_words")
+
+
+def _government_words(line: Line, found: list[Hit], index: AgentIndex) -> list[Hit]:
+    """"Ministers said …": the government of the day, named without its name."""
+    if not _GOVERNMENT_WORDS.intersection(line.lowers):
+        return []
+    government = index.resolve("the government")
+    if government is None:
+        return []
+    busy = {k for h in found for k in range(h.start, h.end)}
+    return [hit_at(government, line.doc, k, k + 1, line.index, line.start)
+            for k, low in enumerate(line.lowers) if low in _GOVERNMENT_WORDS and k not in busy]
 
 
 # -- speakers ----------------------------------------------------------------------
@@ -178,6 +194,8 @@ def _assign_speakers(lines: list[Line], actors: Actors, text: str, regions: list
     last_person: str | None = None
     quote_speaker: dict[tuple[int, int], list[str]] = {}
     last_reported: tuple[list[str], int] | None = None  # last body reported as speaking, its line
+    refs = _Referents()  # the bodies "it", "they", "the charities" can point back to
+    previous: list[str] = []  # who holds the sentence before
     for line in lines:
         if line.doc is None:
             continue
@@ -201,6 +219,8 @@ def _assign_speakers(lines: list[Line], actors: Actors, text: str, regions: list
                        if h.start_char >= line.start + joint.end()]
             if members:
                 section = members
+                if len(set(members)) > 1:
+                    refs.group = (list(dict.fromkeys(members)), line.index)
                 # a joint text speaks as "we" for each of its signatories
                 for member in dict.fromkeys(members):
                     if member != actors.author_id:
@@ -225,11 +245,22 @@ def _assign_speakers(lines: list[Line], actors: Actors, text: str, regions: list
                 if reported:
                     speakers = reported
                     last_reported = (reported, line.index)
-                elif last_reported and line.index - last_reported[1] <= 2 and _anaphoric(sent):
-                    speakers = last_reported[0]
+                    refs.note(reported, actors, line.index)
+                else:
+                    back = _refers_back(sent, refs, line.index, previous)
+                    if back:
+                        speakers = back
+                    elif last_reported and line.index - last_reported[1] <= 2 and _anaphoric(sent):
+                        speakers = last_reported[0]
             if speakers is None:
                 speakers = section if section is not None else actors.voice
+            # bodies named as the sentence's subject or as a text's backers are
+            # what "they", "the charities", "it" point back to next
+            named = _named_subject(sent, actors) or _backers(sent, actors)
+            if named:
+                refs.note(named, actors, line.index)
             actors.speakers[sent.index] = list(speakers)
+            previous = list(speakers)
             for hit in actors.hits.get(line.index, []):
                 if sent.span.start <= hit.start < sent.span.end and actors.agents[hit.agent_id].kind == "person":
                     last_person = hit.agent_id
@@ -301,8 +332,17 @@ def _verb_follows(doc, start: int, stop: int) -> bool:
             k += 3
             continue
         if low == "," and k == start:
-            close = next((j for j in range(k + 1, min(stop, k + 16)) if doc[j].text == ","), None)
-            if close is not None and not any(doc[j].text in (".", ";", ":") for j in range(k + 1, close)):
+            # an apposition may hold commas of its own ("X, a coalition of
+            # charities, parents and academics, said"): try each closing comma
+            closes = [j for j in range(k + 1, min(stop, k + 16)) if doc[j].text == ","]
+            stops = [j for j in range(k + 1, min(stop, k + 16)) if doc[j].text in (".", ";", ":")]
+            closes = [j for j in closes if not any(t < j for t in stops)]
+            if len(closes) > 1:
+                for close in closes[1:]:
+                    if _verb_follows(doc, close + 1, stop):
+                        return True
+            close = closes[0] if closes else None
+            if close is not None:
                 k = close + 1
                 continue
             # the comma closing an apposition the subject stands in ("Its president, Jo Bell, told")
@@ -352,7 +392,10 @@ def _reported(sent: Sent, actors: Actors, last_person: str | None) -> list[str]:
         lead = [w for w in lowers[lo:hit.start] if w[:1].isalnum()]
         if lead in (["according", "to"], ["according", "to", "the"]):
             return [hit.agent_id]
-        if len(lead) > 6 or not all(w in _LEAD or w.endswith("-experienced") for w in lead):
+        # "Its president, Jo Bell, told …": a job in apposition before the person
+        appositive = actors.agents[hit.agent_id].kind == "person" and hit.start > lo \
+            and lowers[hit.start - 1] == "," and all(w in _LEAD or w in ROLE_WORDS for w in lead)
+        if not appositive and (len(lead) > 6 or not all(w in _LEAD or w.endswith("-experienced") for w in lead)):
             # a new clause: "…; X warned that …", "…, but X said …" (not a list "A, B and C")
             prev = hit.start - 1
             while prev >= lo and lowers[prev] in ("the", "a", "an"):
@@ -397,6 +440,165 @@ def _reported(sent: Sent, actors: Actors, last_person: str | None) -> list[str]:
                 return [who.agent_id]
             if last_person:
                 return [last_person]
+    return []
+
+
+class _Referents:
+    """The last body and the last bodies named together that a pronoun or a
+    short form can point back to, with the line where each was named."""
+
+    reach = 8  # lines (blank ones included): about four paragraphs
+
+    def __init__(self) -> None:
+        self.body: tuple[list[str], int] | None = None
+        self.group: tuple[list[str], int] | None = None
+
+    def note(self, ids: list[str], actors: Actors, line_index: int) -> None:
+        orgs = []
+        for agent_id in dict.fromkeys(ids):
+            agent = actors.agents.get(agent_id)
+            if agent is None:
+                continue
+            if agent.kind == "person":
+                if len(ids) == 1 and agent.member_of:
+                    orgs.append(agent.member_of)  # "Its director said …; the charity wants" is the body
+                continue
+            orgs.append(agent_id)
+        if len(orgs) > 1:
+            self.group = (orgs, line_index)
+        elif orgs:
+            self.body = (orgs, line_index)
+
+    def recent(self, which: str, line_index: int) -> tuple[list[str], int] | None:
+        ref = self.group if which == "group" else self.body
+        return ref if ref is not None and line_index - ref[1] <= self.reach else None
+
+
+_GROUP_NOUNS = lexicon.words("attribution.group_nouns")
+_COLLECTIVE = lexicon.words("attribution.collective_nouns")
+_GROUP_WORDS = lexicon.words("attribution.group_words")
+_BACKING = lexicon.words("attribution.backing_verbs")
+
+
+def _reference_at(lowers, i: int, end: int) -> tuple[str, int] | None:
+    """A word or phrase at token i that points back to bodies named before, as
+    (kind, the token after it): "it" and "the charity" point to one body,
+    "they", "both", "the charities", "the two bodies" to several, "the group",
+    "the coalition" to several if any were named together, else to one."""
+    w = lowers[i] if i < end else ""
+    if w == "it":
+        return "body", i + 1
+    if w == "they":
+        return "they", i + 1
+    if w in ("its", "their") and i + 1 < end and lowers[i + 1] in ("members", "member"):
+        return ("body" if w == "its" else "group"), i + 2
+    if w in ("the", "this") and i + 1 < end and lowers[i + 1] in _COLLECTIVE:
+        return "collective", i + 2
+    if w in ("the", "this") and i + 1 < end and lowers[i + 1] in _BODY_NOUNS:
+        return "body", i + 2
+    j = i
+    while j < end and j - i < 3 and lowers[j] in _GROUP_WORDS:
+        j += 1
+    if j < end and lowers[j] in _GROUP_NOUNS and j > i:
+        return "group", j + 1
+    if j > i and lowers[i] == "both":
+        return "group", i + 1
+    return None
+
+
+def _resolve(kind: str, refs: _Referents, line_index: int, previous: list[str]) -> list[str]:
+    group = refs.recent("group", line_index)
+    body = refs.recent("body", line_index)
+    if kind == "group":
+        return list(group[0]) if group else []
+    if kind == "body":
+        return list(body[0]) if body else []
+    if kind == "collective":
+        ref = max((r for r in (group, body) if r is not None), key=lambda r: r[1], default=None)
+        return list(ref[0]) if ref else []
+    # "they": the bodies named together, else a body that held the sentence before
+    # ("The trust said …. They also want …"); never a guess from further back
+    if group:
+        return list(group[0])
+    if body and set(body[0]) <= set(previous):
+        return list(body[0])
+    return []
+
+
+def _refers_back(sent: Sent, refs: _Referents, line_index: int, previous: list[str]) -> list[str]:
+    """"They warned …", "The charities say …", "In a statement, the group
+    said …", "…, it says, …": the bodies the reference points back to."""
+    lowers, doc = sent.line.lowers, sent.line.doc
+    lo, hi = sent.span.start, sent.span.end
+    i = lo
+    while i < hi and (not lowers[i][:1].isalnum() or lowers[i] in _LEAD and lowers[i] not in ("the", "this", "its", "their")):
+        i += 1
+    # an introductory phrase: "In a statement to MPs, they argued …"
+    if i < hi and lowers[i] in _INTRO_WORDS:
+        comma = next((k for k in range(i, min(hi, i + 14)) if lowers[k] == ","), None)
+        if comma is not None:
+            i = comma + 1
+    ref = _reference_at(lowers, i, hi)
+    if ref is not None and _verb_follows(doc, ref[1], min(hi, ref[1] + 6)):
+        return _resolve(ref[0], refs, line_index, previous)
+    # "…, they warned, …" / "…, the group says." inside the sentence
+    for k in range(lo + 1, hi - 1):
+        if lowers[k] != ",":
+            continue
+        ref = _reference_at(lowers, k + 1, hi)
+        if ref is None:
+            continue
+        after = ref[1]
+        while after < hi and lowers[after] in _BETWEEN:
+            after += 1
+        if after < hi and lowers[after] in SPEECH_VERBS and (after + 1 >= hi or not lowers[after + 1][:1].isalnum()):
+            return _resolve(ref[0], refs, line_index, previous)
+    return []
+
+
+def _named_subject(sent: Sent, actors: Actors) -> list[str]:
+    """Bodies named as the subject of the sentence, whatever their verb ("The
+    X and the Y went further", "In a joint letter, A and B …")."""
+    line = sent.line
+    lowers = line.lowers
+    lo, hi = sent.span.start, sent.span.end
+    hits = [h for h in actors.hits.get(line.index, []) if lo <= h.start < hi]
+    if not hits:
+        return []
+    first = hits[0]
+    lead = [w for w in lowers[lo:first.start] if w[:1].isalnum()]
+    if not all(w in _LEAD for w in lead):
+        comma = next((k for k in range(first.start - 1, lo - 1, -1) if lowers[k] == ","), None)
+        if not (lowers[lo] in _INTRO_WORDS and comma is not None
+                and all(w in ("the", "a", "an") for w in lowers[comma + 1:first.start])
+                and "," not in lowers[lo:comma]):
+            return []
+    group = _subject_group(line.doc, hits, 0)
+    end = group[-1].end
+    # a possessive is no subject ("The X's report found")
+    if end < hi and lowers[end] in ("'s", "'"):
+        return []
+    return [h.agent_id for h in group if is_org(actors, h.agent_id)]
+
+
+def _backers(sent: Sent, actors: Actors) -> list[str]:
+    """"The report is backed by A, B and C", "a letter signed by A and B",
+    "…, among them A, B and C": bodies listed as those behind a text."""
+    line = sent.line
+    lowers = line.lowers
+    lo, hi = sent.span.start, sent.span.end
+    hits = [h for h in actors.hits.get(line.index, []) if lo <= h.start < hi and is_org(actors, h.agent_id)]
+    if len(hits) < 2:
+        return []
+    for k in range(lo, hi - 1):
+        if lowers[k] in _BACKING and lowers[k + 1] == "by":
+            after = [h for h in hits if h.start > k + 1]
+            if len(after) < 2 or after[0].start - (k + 2) > 10:
+                continue
+            start = next(i for i, h in enumerate(hits) if h is after[0])
+            group = _subject_group(line.doc, hits, start)
+            if len(group) > 1:
+                return [h.agent_id for h in group]
     return []
 
 

@@ -118,11 +118,18 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
             by[c.family].append(c)
         by["LABEL_DEPRIVE"] = [c for c in cues if c.family == "DEPRIVE" and _overlaps(c, m)]
         out.extend(Judgement(a, m.concept, "support", 0.6, m) for a in _as_proposed(m, by, agent_hits, doc))
-        third = _third_party(m, by, agent_hits, speakers, doc)
+        thirds = _third_parties(m, by, agent_hits, speakers, doc)
+        # a body's refusal after the thing ("…, after X declined to do so") leaves
+        # the speaker's own stance on it to be read
+        later = [t for t in thirds if t[2] >= m.end]
+        out.extend(Judgement(t[0], m.concept, t[1], 0.7, m) for t in later)
+        thirds = [t for t in thirds if t[2] < m.end]
+        third = thirds[0] if thirds else None
         if third is not None:
-            # a speaker named as the subject speaks with its co-speakers (a joint statement)
-            holders = speakers if third[0] in speakers else [third[0]]
-            out.extend(Judgement(a, m.concept, third[1], 0.75, m) for a in holders)
+            for other in thirds:
+                # a speaker named as the subject speaks with its co-speakers (a joint statement)
+                holders = speakers if other[0] in speakers else [other[0]]
+                out.extend(Judgement(a, m.concept, other[1], 0.75, m) for a in holders)
             # the speaker's own verdict on the other's proposal, when explicit:
             # "we reject the government's plans to X", "we welcome its plan to X"
             mine = _own_verdict(by, third[2]) if third[0] not in speakers else None
@@ -156,7 +163,8 @@ def _as_proposed(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
             before = start - 1
             while before > m.end and doc[before].lower_ in ("the", "a"):
                 before -= 1
-            if doc[before].lower_ == "as" and all(doc[j].lower_ in _AUX for j in range(end, c.start)):
+            # "…, as the review had proposed", "X, which the review recommended"
+            if doc[before].lower_ in ("as", "which", "that") and all(doc[j].lower_ in _AUX for j in range(end, c.start)):
                 return [agent_id]
     return []
 
@@ -169,6 +177,36 @@ _SUBJECT_VERBS = lexicon.words("stances.subject_verbs")
 # Words between an agent's name and its stance verb that keep the agent as
 # the verb's subject ("X has today strongly rejected", "X, which is calling for").
 _AUX = lexicon.words("stances.aux")
+
+
+def _third_parties(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
+                   speakers: list[str], doc=None) -> list[tuple[str, str, int]]:
+    """Every agent named right before a proposing/refusing verb that governs
+    m, the first found first: "X declined Y's recommendation that Z" is X
+    against Z and Y for it."""
+    found: list[tuple[str, str, int]] = []
+    taken: set[int] = set()  # agent hits already placed
+    while True:
+        third = _third_party(m, by, [h for h in agent_hits if h[0] not in taken], speakers, doc)
+        if third is None or any(third[0] == f[0] for f in found):
+            break
+        found.append(third)
+        taken.add(third[2])
+    if doc is not None:
+        # after the thing: "…, after the government declined to do so", "X refused to do it"
+        for family, stance in (("THIRD_OPPOSE", "oppose"), ("THIRD_SUPPORT", "support")):
+            for c in by[family]:
+                if c.start < m.end or c.start - m.end > 15:
+                    continue
+                after = [doc[k].lower_ for k in range(c.end, min(len(doc), c.end + 3))]
+                if not (after[:2] in (["do", "so"], ["do", "it"], ["do", "this"], ["do", "that"])
+                        or after[1:3] in (["do", "so"], ["do", "it"], ["do", "this"], ["do", "that"])):
+                    continue
+                for start, end, agent_id in agent_hits:
+                    if 0 <= c.start - end <= 4 and all(doc[k].lower_ in _AUX for k in range(end, c.start)) \
+                            and agent_id not in speakers and all(f[0] != agent_id for f in found):
+                        found.append((agent_id, stance, start))
+    return found
 
 
 def _third_party(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
@@ -383,10 +421,33 @@ def third_party_on_topic(sent: Sent, cues: list[Cue], agent_hits: list[tuple[int
 
 def states_position(sent: Sent, cues: list[Cue]) -> bool:
     """Whether the sentence asks, welcomes, refuses or judges something (a
-    position cue outside a question): the gate before any loose matching."""
+    position cue outside a question, or an ask in the imperative): the gate
+    before any loose matching."""
     if sent.text.rstrip().endswith("?"):
         return False
-    return any(c.family in _POSITION_FAMILIES and _in(c, sent) for c in cues)
+    return any(c.family in _POSITION_FAMILIES and _in(c, sent) for c in cues) or imperative(sent)
+
+
+_IMPERATIVE = lexicon.words("stances.imperative_verbs")
+
+
+def imperative(sent: Sent) -> bool:
+    """A sentence that opens with a verb in the imperative ("Give care leavers
+    …", "Fund early help properly.", after a bullet or a number): an ask. A
+    capitalised opener only, since a lower-case one continues a sentence
+    ("… and make sure"); a question is no ask."""
+    doc = sent.line.doc
+    if doc is None or sent.text.rstrip().endswith("?"):
+        return False
+    for k in range(sent.span.start, min(sent.span.end, sent.span.start + 4)):
+        token = doc[k]
+        if not token.text[:1].isalpha():
+            continue  # a bullet, a number, a quote mark
+        if token.lower_ == "please":
+            continue
+        return (token.text[:1].isupper() and token.lower_ in _IMPERATIVE and k + 1 < sent.span.end
+                and doc[k + 1].text[:1].isalpha() and doc[k + 1].lower_ not in ("me", "up"))
+    return False
 
 
 def first_person_ask(sent: Sent, cues: list[Cue]) -> Cue | None:
