@@ -6,7 +6,9 @@
 One row per gold statement (explicit or implied) of the project's hand-coded
 corpora (tests/gold for the seeds, tests/devset, tests/devset-b): the corpus,
 the document, the proposal, the stance and the passage (the gold ``evidence``,
-which is ``text[start:end]`` of the document). Passages are examples for a
+which is ``text[start:end]`` of the document); then, as examples of no
+proposal (``__none__``), the sentences of those documents that the
+extractor's position gate lets through but that hold no coded position. Passages are examples for a
 learned model, scored by leave-one-document-out cross-validation
 (``carekg crossval``): no rule or cue list is made from them.
 """
@@ -22,24 +24,62 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from carekg.evaluate import gold_files  # noqa: E402
-from carekg.extract.recogniser import EXAMPLE_COLUMNS, EXAMPLES_FILE  # noqa: E402
+from carekg.corpus import read_corpus  # noqa: E402
+from carekg.extract.recogniser import EXAMPLE_COLUMNS, EXAMPLES_FILE, NONE  # noqa: E402
+from carekg.extract.sentences import analyse  # noqa: E402
+from carekg.extract.stances import line_cues, states_position  # noqa: E402
+from carekg.extract.text import normalise  # noqa: E402
 
 # (corpus name, gold folder) — the folders the shared-copy test keeps equal to ../shared
-GOLD = (("seeds", ROOT / "tests" / "gold"), ("devset", ROOT / "tests" / "devset" / "gold"),
-        ("devset-b", ROOT / "tests" / "devset-b" / "gold"))
+GOLD = (("seeds", ROOT / "tests" / "gold", ROOT / "seeds"),
+        ("devset", ROOT / "tests" / "devset" / "gold", ROOT / "tests" / "devset" / "docs"),
+        ("devset-b", ROOT / "tests" / "devset-b" / "gold", ROOT / "tests" / "devset-b" / "docs"))
+
+
+def gated_sentences(text: str) -> list[tuple[int, int]]:
+    """The spans of the sentences the extractor's position gate lets through
+    (:func:`carekg.extract.stances.states_position`), in the original text."""
+    spans = []
+    norm = normalise(text)
+    lines, sents = analyse(norm.text)
+    cues = {}
+    for sent in sents:
+        line = sent.line
+        if line.doc is None or line.kind in ("blank", "boilerplate"):
+            continue
+        if line.index not in cues:
+            cues[line.index] = line_cues(line.doc)
+        if states_position(sent, cues[line.index]):
+            spans.append((sent.start, sent.end))
+    return spans
 
 
 def examples_csv() -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXAMPLE_COLUMNS)
-    for corpus, folder in GOLD:
+    for corpus, folder, documents in GOLD:
         path = gold_files(folder)["statements"]
         with path.open(encoding="utf-8", newline="") as handle:
-            rows = sorted({(r["document"], r["proposal"], r["stance"], r["evidence"])
-                           for r in csv.DictReader(handle) if r["evidence"].strip()})
+            gold = list(csv.DictReader(handle))
+        rows = sorted({(r["document"], r["proposal"], r["stance"], r["evidence"]) for r in gold if r["evidence"].strip()})
         for document, proposal, stance, passage in rows:
             writer.writerow([corpus, document, proposal, stance, passage])
+        # Negative examples: sentences that pass the position gate but hold no
+        # coded position (explicit, implied or emergent) -- what the gate lets
+        # through that is not a position, so the model learns to say NONE.
+        stated: dict[str, list[tuple[int, int]]] = {}
+        for r in gold:
+            stated.setdefault(r["document"], []).append((int(r["start"]), int(r["end"])))
+        for document in sorted(read_corpus(documents).documents, key=lambda d: d.file):
+            if document.file not in stated:
+                continue  # a document nobody coded teaches nothing
+            for start, end in gated_sentences(document.text):
+                if any(s < end and start < e for s, e in stated[document.file]):
+                    continue
+                passage = document.text[start:end].strip()
+                if passage:
+                    writer.writerow([corpus, document.file, NONE, "", passage])
     return out.getvalue()
 
 

@@ -92,7 +92,7 @@ def read_examples(text: str, knowledge: Knowledge, source: str | None = None) ->
     for row in csv.DictReader(io.StringIO(text, newline="")):
         proposal = (row.get("proposal") or "").strip()
         passage = row.get("passage") or ""
-        if proposal in knowledge.proposals and passage.strip():
+        if (proposal in knowledge.proposals or proposal == NONE) and passage.strip():
             out.append(Example(passage, proposal, (row.get("document") or "").strip(),
                                source or (row.get("corpus") or "gold").strip()))
     return out
