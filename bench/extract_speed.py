@@ -4,6 +4,7 @@ changes the figure little).
 
     python bench/extract_speed.py                      # seeds and devset, 20 rounds
     python bench/extract_speed.py --rounds 50 --corpus seeds
+    python bench/extract_speed.py --rounds 3 --corpus bench   # 300 documents of bench/run.py's corpus
 
 Prints one JSON object: per corpus, megabytes extracted, CPU seconds and
 MB/s per core. The first round is a warm-up (matchers are built once per
@@ -25,7 +26,17 @@ from carekg.corpus import read_corpus  # noqa: E402
 from carekg.extract import extract_document  # noqa: E402
 from carekg.knowledge import load_knowledge  # noqa: E402
 
-CORPORA = {"seeds": ROOT / "seeds", "devset": ROOT / "tests" / "devset" / "docs"}
+CORPORA = {"seeds": ROOT / "seeds", "devset": ROOT / "tests" / "devset" / "docs",
+           "devset-b": ROOT / "tests" / "devset-b" / "docs", "bench": ROOT / "bench" / "out" / "speed-corpus-300"}
+
+
+def _bench_corpus(folder: Path) -> Path:
+    """The synthetic corpus of bench/run.py (300 documents, seed 6), generated once."""
+    if not (folder / "manifest.csv").is_file():
+        from bench.run import generate_corpus
+
+        generate_corpus(folder, 300, 6)
+    return folder
 
 
 def measure(folder: Path, rounds: int) -> dict[str, float]:
@@ -49,8 +60,9 @@ def main() -> None:
     parser.add_argument("--corpus", choices=sorted(CORPORA), action="append",
                         help="corpus to time (default: all)")
     args = parser.parse_args()
-    names = args.corpus or sorted(CORPORA)
-    print(json.dumps({name: measure(CORPORA[name], args.rounds) for name in names}, indent=2))
+    names = args.corpus or ["devset", "seeds"]
+    folders = {name: _bench_corpus(CORPORA[name]) if name == "bench" else CORPORA[name] for name in names}
+    print(json.dumps({name: measure(folders[name], args.rounds) for name in names}, indent=2))
 
 
 if __name__ == "__main__":

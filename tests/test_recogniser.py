@@ -13,6 +13,7 @@ import csv
 import functools
 import importlib.util
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -92,9 +93,9 @@ def test_two_fits_on_the_same_examples_rank_identically(knowledge):
     again = Recogniser(examples)
     top = len(first.proposals)
     assert first.rank_many(sentences, top) == again.rank_many(sentences, top)
-    # the order the examples come in changes no proposal's place
-    assert [[r.proposal for r in row] for row in first.rank_many(sentences, top)] == \
-        [[r.proposal for r in row] for row in second.rank_many(sentences, top)]
+    # the order the examples come in does not change the best proposal
+    assert [row[0].proposal for row in first.rank_many(sentences, 1)] == \
+        [row[0].proposal for row in second.rank_many(sentences, 1)]
 
 
 # -- leave-one-document-out ---------------------------------------------------------------
@@ -104,7 +105,7 @@ def _held_document(base: Recogniser) -> tuple[str, Example]:
     for e in base.examples:
         by_text.setdefault(e.text, set()).add(e.document)
     for e in base.examples:
-        if e.document and by_text[e.text] == {e.document} and len(e.text.split()) >= 6:
+        if e.document and e.proposal != NONE and by_text[e.text] == {e.document} and len(e.text.split()) >= 6:
             return e.document, e
     raise AssertionError("no packaged example to hold out")
 
@@ -262,12 +263,14 @@ def test_using_base_stands_in_and_restores(knowledge, base):
 def test_read_examples_skips_emergent_and_unknown_proposals(knowledge):
     text = ("corpus,document,proposal,stance,passage\n"
             "mine,a.txt,kinship-allowance,support,a weekly payment for grandparents\n"
+            f"mine,a.txt,{NONE},,We met the minister on Tuesday.\n"
             "mine,a.txt,emergent:weekly-payments,support,a weekly payment for grandparents\n"
             "mine,a.txt,no-such-proposal,support,a weekly payment for grandparents\n"
             "mine,b.txt,independent-advocacy,oppose,   \n"
             ",c.txt, independent-advocacy ,support,\"an advocate, of their own\"\n")
     assert read_examples(text, knowledge) == [
         Example("a weekly payment for grandparents", "kinship-allowance", "a.txt", "mine"),
+        Example("We met the minister on Tuesday.", NONE, "a.txt", "mine"),  # an example of no proposal
         Example("an advocate, of their own", "independent-advocacy", "c.txt", "gold"),
     ]
     assert {e.source for e in read_examples(text, knowledge, source="other")} == {"other"}
@@ -275,7 +278,9 @@ def test_read_examples_skips_emergent_and_unknown_proposals(knowledge):
 
 def test_packaged_examples_name_their_documents(knowledge):
     examples = packaged_examples(knowledge)
-    assert examples and all(e.document and e.proposal in knowledge.proposals for e in examples)
+    assert examples and all(e.document and (e.proposal in knowledge.proposals or e.proposal == NONE)
+                            for e in examples)
+    assert any(e.proposal == NONE for e in examples)
     assert {e.source for e in examples} == set(CORPORA)
 
 
@@ -307,6 +312,10 @@ def _gold(corpus: str) -> dict[tuple[str, str, str, str], list[tuple[int, int]]]
     return out
 
 
+def _gold_spans(corpus: str, document: str) -> list[tuple[int, int]]:
+    return [span for (d, *_), spans in _gold(corpus).items() if d == document for span in spans]
+
+
 @functools.lru_cache(maxsize=None)
 def _text(corpus: str, document: str) -> str:
     return (CORPORA[corpus][0] / document).read_text(encoding="utf-8")
@@ -320,21 +329,44 @@ def _example_rows() -> list[dict]:
 
 
 EXAMPLE_ROWS = _example_rows()
+GOLD_ROWS = [r for r in EXAMPLE_ROWS if r["proposal"] != NONE]
+NONE_ROWS = [r for r in EXAMPLE_ROWS if r["proposal"] == NONE]
 
 
-def test_examples_csv_is_not_empty():
-    assert len(EXAMPLE_ROWS) > 100
-    assert len({tuple(r.values()) for r in EXAMPLE_ROWS}) == len(EXAMPLE_ROWS)  # no repeated row
+def test_examples_csv_has_gold_passages_and_examples_of_no_proposal():
+    assert len(GOLD_ROWS) > 100 and len(NONE_ROWS) > 50
+    assert len({tuple(r.values()) for r in GOLD_ROWS}) == len(GOLD_ROWS)  # no repeated gold row
+    assert all(r["stance"] == "" for r in NONE_ROWS)
 
 
-@pytest.mark.parametrize("row", EXAMPLE_ROWS, ids=[f"{r['corpus']}:{r['document']}:{i}"
-                                                   for i, r in enumerate(EXAMPLE_ROWS)])
+def test_examples_csv_repeats_no_example_of_no_proposal():
+    assert len({tuple(r.values()) for r in NONE_ROWS}) == len(NONE_ROWS)
+
+
+def _ids(rows: list[dict]) -> list[str]:
+    return [f"{r['corpus']}:{r['document']}:{i}" for i, r in enumerate(rows)]
+
+
+@pytest.mark.parametrize("row", GOLD_ROWS, ids=_ids(GOLD_ROWS))
 def test_every_example_is_the_evidence_of_a_gold_row(row):
     assert row["corpus"] in CORPORA
     spans = _gold(row["corpus"]).get((row["document"], row["proposal"], row["stance"], row["passage"]))
     assert spans, f"no gold row of {row['corpus']} has this passage"
     text = _text(row["corpus"], row["document"])
     assert any(text[start:end] == row["passage"] for start, end in spans)
+
+
+@pytest.mark.parametrize("row", NONE_ROWS, ids=_ids(NONE_ROWS))
+def test_every_example_of_no_proposal_is_a_passage_no_gold_row_codes(row):
+    """A sentence of a coded document that overlaps no gold statement (explicit, implied or emergent)."""
+    assert row["corpus"] in CORPORA
+    gold = _gold_spans(row["corpus"], row["document"])
+    assert gold, "a document nobody coded teaches nothing"
+    text, passage = _text(row["corpus"], row["document"]), row["passage"]
+    assert passage == passage.strip() and passage
+    starts = [m.start() for m in re.finditer(re.escape(passage), text)]
+    assert starts, "the passage is not in the document"
+    assert any(not any(s < start + len(passage) and start < e for s, e in gold) for start in starts)
 
 
 # -- a build learns from its corpus's corrections -----------------------------------------

@@ -74,12 +74,15 @@ def examples_csv() -> str:
         for document in sorted(read_corpus(documents).documents, key=lambda d: d.file):
             if document.file not in stated:
                 continue  # a document nobody coded teaches nothing
+            negatives: dict[str, None] = {}  # in text order, each passage once
             for start, end in gated_sentences(document.text):
                 if any(s < end and start < e for s, e in stated[document.file]):
                     continue
                 passage = document.text[start:end].strip()
                 if passage:
-                    writer.writerow([corpus, document.file, NONE, "", passage])
+                    negatives.setdefault(passage)
+            for passage in negatives:
+                writer.writerow([corpus, document.file, NONE, "", passage])
     return out.getvalue()
 
 

@@ -106,6 +106,7 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
     question: tuple[Sent, list[ConceptMatch]] | None = None  # an open question and its concepts
     answered: dict[tuple[str, str, str, int], int] = {}  # statement key -> start of the question it answers
     topic: tuple[Sent, list[ConceptMatch], list[Judgement]] | None = None  # what "it"/"this" may point back to
+    readings = _Readings(recogniser, sents, cues)
     for sent in sents:
         if prev is not None and _section_break(lines, prev, sent, actors):
             question = None
@@ -124,13 +125,13 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
                 if sent.span.start <= h.start < sent.span.end] + possessive_owners(sent, actors)
         judgements = judge(sent, matches, line_cue, speakers, hits, ask_here)
         if judgements:
-            reread = _reread(recogniser, res.concepts, sent, matches, line_cue)
+            reread = _reread(readings, res.concepts, sent, matches, line_cue)
             if reread is not matches:
                 matches = reread
                 judgements = judge(sent, matches, line_cue, speakers, hits, ask_here)
         if not matches and states_position(sent, line_cue):
             # position first, then proposal: a stance in words no label holds
-            learned = _learned(recogniser, res.concepts, sent, line_cue)
+            learned = _learned(readings, res.concepts, sent, line_cue)
             if learned is not None:
                 judgements = judge(sent, [learned], line_cue, speakers, hits, ask_here)
                 judgements = [replace(j, confidence=round(j.confidence * 0.7, 2)) for j in judgements]
@@ -189,9 +190,34 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
 # The recogniser's margin a passage needs before its best proposal is taken,
 # and its lead over the runner-up (an SVM margin: above 0 the model takes the
 # passage to state the proposal).
-LEARNED_MIN_SCORE = float(__import__("os").environ.get("CAREKG_LMIN", "-0.2"))
+LEARNED_MIN_SCORE = -0.2
 LEARNED_MIN_WORDS = 3  # content words outside the stance cue a sentence needs to name a proposal
-LEARNED_MIN_LEAD = float(__import__("os").environ.get("CAREKG_LLEAD", "0.1"))
+LEARNED_MIN_LEAD = 0.1
+
+
+class _Readings:
+    """The recogniser's rankings of a document's sentences, made in one batch
+    (one product for all the sentences the position gate lets through, since
+    scoring them one by one costs more than the rest of the extractor) on
+    the first request; a sentence outside the batch is ranked on its own."""
+
+    def __init__(self, recogniser: Recogniser, sents: list[Sent], cues: dict[int, list[Cue]]):
+        self.recogniser, self.sents, self.cues = recogniser, sents, cues
+        self.ranked: dict[int, list] | None = None
+        self.top = len(recogniser.proposals)
+
+    def rank(self, sent: Sent) -> list:
+        if self.ranked is None:
+            batch = [s for s in self.sents if s.line.doc is not None and states_position(
+                s, [c for c in self.cues.get(s.line.index, ()) if s.span.start <= c.start < s.span.end])]
+            if not any(s.index == sent.index for s in batch):
+                batch.append(sent)
+            ranked = self.recogniser.rank_many([_reading(s) for s in batch], top=self.top)
+            self.ranked = {s.index: r for s, r in zip(batch, ranked)}
+        found = self.ranked.get(sent.index)
+        if found is None:
+            found = self.ranked[sent.index] = self.recogniser.rank(_reading(sent), top=self.top)
+        return found
 
 
 def _reading(sent: Sent) -> str:
@@ -205,7 +231,7 @@ def _reading(sent: Sent) -> str:
     return " ".join(texts[k] for k in range(sent.span.start, sent.span.end) if k not in masked)
 
 
-def _learned(recogniser: Recogniser, concepts: ConceptMatcher, sent: Sent, cues: list[Cue]) -> ConceptMatch | None:
+def _learned(readings: "_Readings", concepts: ConceptMatcher, sent: Sent, cues: list[Cue]) -> ConceptMatch | None:
     """The proposal the recogniser reads in a sentence that states a position
     but names no proposal by its labels; None when it is unsure."""
     spans = [(c.start, c.end) for c in cues]
@@ -214,7 +240,7 @@ def _learned(recogniser: Recogniser, concepts: ConceptMatcher, sent: Sent, cues:
                   and not any(lo <= k < hi for lo, hi in spans))
     if content < LEARNED_MIN_WORDS:
         return None  # "We disagree.": a verdict on the topic before, not a proposal of its own
-    ranked = recogniser.rank(_reading(sent), top=2)
+    ranked = readings.rank(sent)[:2]
     if not ranked or ranked[0].proposal == NONE or ranked[0].score < LEARNED_MIN_SCORE:
         return None
     if len(ranked) > 1 and ranked[0].score - ranked[1].score < LEARNED_MIN_LEAD:
@@ -225,16 +251,16 @@ def _learned(recogniser: Recogniser, concepts: ConceptMatcher, sent: Sent, cues:
     return match
 
 
-LEARNED_OVER_LABEL = float(__import__("os").environ.get("CAREKG_LOVER", "0.3"))
+LEARNED_OVER_LABEL = 0.3
 
 
-def _reread(recogniser: Recogniser, concepts: ConceptMatcher, sent: Sent, matches: list[ConceptMatch],
+def _reread(readings: "_Readings", concepts: ConceptMatcher, sent: Sent, matches: list[ConceptMatch],
             cues: list[Cue]) -> list[ConceptMatch]:
     """The label matches of a sentence that states a position, with the one
     the recogniser rates lowest replaced by the recogniser's own best proposal
     when that leads it by ``LEARNED_OVER_LABEL`` (neighbouring concepts: a
     label names kinship support where the passage asks for the allowance)."""
-    ranked = recogniser.rank(_reading(sent), top=len(recogniser.proposals))
+    ranked = readings.rank(sent)
     if not ranked:
         return matches
     best = ranked[0]

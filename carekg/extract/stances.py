@@ -439,13 +439,15 @@ def imperative(sent: Sent) -> bool:
     doc = sent.line.doc
     if doc is None or sent.text.rstrip().endswith("?"):
         return False
+    pleading = False
     for k in range(sent.span.start, min(sent.span.end, sent.span.start + 4)):
         token = doc[k]
         if not token.text[:1].isalpha():
             continue  # a bullet, a number, a quote mark
-        if token.lower_ == "please":
+        if token.lower_ == "please" and not pleading:
+            pleading = True  # "Please give …": the verb after it is in lower case
             continue
-        return (token.text[:1].isupper() and token.lower_ in _IMPERATIVE and k + 1 < sent.span.end
+        return ((token.text[:1].isupper() or pleading) and token.lower_ in _IMPERATIVE and k + 1 < sent.span.end
                 and doc[k + 1].text[:1].isalpha() and doc[k + 1].lower_ not in ("me", "up"))
     return False
 
