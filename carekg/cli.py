@@ -21,6 +21,7 @@ Examples:
   carekg validate build/graph.ttl          check the graph against the SHACL shapes
   carekg export statements build/graph.ttl -o statements.csv
   carekg evaluate build/graph.ttl --gold tests/gold --per-document
+  carekg crossval                          leave-one-document-out scores over the hand-coded sets
   carekg network build/graph.ttl --kind divergence -o divergence.html
   carekg query build/graph.ttl supporters --bind proposal=raise-care-leaving-age
   carekg serve build                       a read-only SPARQL endpoint at http://127.0.0.1:7878/query

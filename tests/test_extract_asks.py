@@ -209,3 +209,28 @@ def test_a_heading_in_capitals_still_opens_its_section(knowledge, heading, agent
     assert agent in authors(ex)
     assert (agent, "kinship-allowance", "support") in stances(ex)
     assert (ACTOR, "kinship-allowance", "support") not in stances(ex)
+
+
+# -- asks in a list, after an ordinal, and asking someone to act ---------------------------
+def test_lower_case_list_items_under_an_asking_line_are_asks(knowledge):
+    text = ("We are asking the incoming administration to:\n"
+            "• extend staying put so foster carers can keep young people at home until 21;\n"
+            "• give every child in a children's home an independent advocate.\n")
+    found = stances(extract(knowledge, text))
+    assert (ACTOR, "raise-care-leaving-age", "support") in found
+    assert (ACTOR, "independent-advocacy", "support") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("First, give every child in residential care an advocate.", True),
+    ("Finally, protect sibling contact in every placement.", True),
+    ("First, councils give every child an advocate.", False),  # a subject: a description, not an ask
+    ("and give every child an advocate.", False),  # "and" continues a sentence
+])
+def test_an_ordinal_before_an_imperative(text, expected):
+    assert first_sentence_is_imperative(text) is expected
+
+
+def test_asking_someone_to_act_is_an_ask(knowledge):
+    text = "Our trustees are asking the Treasury to restore the kinship allowance in the spring budget."
+    assert (ACTOR, "kinship-allowance", "support") in stances(extract(knowledge, text))

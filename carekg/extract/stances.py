@@ -429,6 +429,7 @@ def states_position(sent: Sent, cues: list[Cue]) -> bool:
 
 
 _IMPERATIVE = lexicon.words("stances.imperative_verbs")
+_IMPERATIVE_OPENERS = lexicon.words("stances.imperative_openers")
 
 
 def imperative(sent: Sent) -> bool:
@@ -439,17 +440,23 @@ def imperative(sent: Sent) -> bool:
     doc = sent.line.doc
     if doc is None or sent.text.rstrip().endswith("?"):
         return False
-    pleading = False
-    for k in range(sent.span.start, min(sent.span.end, sent.span.start + 4)):
+    # a list item may open in lower case ("• rebuild …"): the bullet starts the ask
+    lower_ok = sent.line.kind == "item" and sent.span.start == _first_word(sent.line)
+    for k in range(sent.span.start, min(sent.span.end, sent.span.start + 6)):
         token = doc[k]
         if not token.text[:1].isalpha():
-            continue  # a bullet, a number, a quote mark
-        if token.lower_ == "please" and not pleading:
-            pleading = True  # "Please give …": the verb after it is in lower case
+            continue  # a bullet, a number, a quote mark, the comma after "First"
+        if token.lower_ in _IMPERATIVE_OPENERS:
+            lower_ok = True  # "Please give …", "First, fund …": the verb after it is in lower case
             continue
-        return ((token.text[:1].isupper() or pleading) and token.lower_ in _IMPERATIVE and k + 1 < sent.span.end
+        return ((token.text[:1].isupper() or lower_ok) and token.lower_ in _IMPERATIVE and k + 1 < sent.span.end
                 and doc[k + 1].text[:1].isalpha() and doc[k + 1].lower_ not in ("me", "up"))
     return False
+
+
+def _first_word(line) -> int:
+    """The token index of the line's first word."""
+    return next((k for k, t in enumerate(line.texts) if t[:1].isalpha()), 0)
 
 
 def first_person_ask(sent: Sent, cues: list[Cue]) -> Cue | None:
