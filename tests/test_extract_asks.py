@@ -234,3 +234,22 @@ def test_an_ordinal_before_an_imperative(text, expected):
 def test_asking_someone_to_act_is_an_ask(knowledge):
     text = "Our trustees are asking the Treasury to restore the kinship allowance in the spring budget."
     assert (ACTOR, "kinship-allowance", "support") in stances(extract(knowledge, text))
+
+
+# -- what a body means to do: "the Government's intention to X" -----------------------------
+@pytest.mark.parametrize("text, holder, proposal, stance", [
+    ("We welcome the Government's clear intention to raise the care leaving age to 21.",
+     "uk-government", "raise-care-leaving-age", "support"),
+    ("We doubt the Government's plan to introduce regional care cooperatives.",
+     "uk-government", "regional-care-cooperatives", "support"),
+    ("We are troubled by the Government's plan to scrap independent reviewing officers.",
+     "uk-government", "independent-reviewing-officers", "oppose"),
+])
+def test_a_bodys_intention_is_its_own_position(knowledge, text, holder, proposal, stance):
+    assert (holder, proposal, stance) in stances(extract(knowledge, text))
+
+
+def test_a_plan_for_a_field_is_no_position_on_what_follows(knowledge):
+    text = ("Charities backed the direction of the Government's plan for children's services, "
+            "but warned that its funding falls short.")
+    assert not any(holder == "uk-government" for holder, _, _ in stances(extract(knowledge, text)))

@@ -54,7 +54,7 @@ SCHEMA: dict[str, str] = {
     "stances.cues": "families",
     **{f"stances.{name}": "words" for name in (
         "subject_verbs", "aux", "anaphors", "back_determiners", "proposal_nouns", "passive", "ending", "absence",
-        "answer_openers", "imperative_verbs", "imperative_openers")},
+        "answer_openers", "imperative_verbs", "imperative_openers", "intent_nouns")},
     "proposals.generic_stems": "words",
     "claims.cues": "families",
     "claims.not_count_before": "patterns",

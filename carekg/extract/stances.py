@@ -118,6 +118,8 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
             by[c.family].append(c)
         by["LABEL_DEPRIVE"] = [c for c in cues if c.family == "DEPRIVE" and _overlaps(c, m)]
         out.extend(Judgement(a, m.concept, "support", 0.6, m) for a in _as_proposed(m, by, agent_hits, doc))
+        out.extend(Judgement(a, m.concept, stance, 0.6, m) for a, stance in _intended_by(m, by, agent_hits, doc)
+                   if a not in speakers)
         thirds = _third_parties(m, by, agent_hits, speakers, doc)
         # a body's refusal after the thing ("…, after X declined to do so") leaves
         # the speaker's own stance on it to be read
@@ -167,6 +169,31 @@ def _as_proposed(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tup
             if doc[before].lower_ in ("as", "which", "that") and all(doc[j].lower_ in _AUX for j in range(end, c.start)):
                 return [agent_id]
     return []
+
+
+# What a body means to do, as nouns after its possessive: "the Government's
+# clear intention to X", "the council's plan to X", "the department's pledge to X".
+_INTENT_NOUNS = lexicon.words("stances.intent_nouns")
+
+
+def _intended_by(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
+                 doc: Doc) -> list[tuple[str, str]]:
+    """"[Body]'s (clear) intention / plan / commitment to X": the body is for X,
+    whoever speaks (a welcome or a doubt of it is the speaker's own stance);
+    its plan to scrap X is against X."""
+    found = []
+    for start, end, agent_id in agent_hits:
+        if end >= len(doc) or doc[end].lower_ not in ("'s", "’s", "s'"):
+            continue
+        k = end + 1
+        while k < len(doc) and k - end <= 3 and doc[k].lower_ not in _INTENT_NOUNS:
+            k += 1  # an adjective or two: "clear", "long-awaited"
+        if k >= len(doc) or doc[k].lower_ not in _INTENT_NOUNS:
+            continue
+        if k + 1 < len(doc) and doc[k + 1].lower_ == "to" and 0 <= m.start - (k + 1) <= 8:
+            losing = any(k + 1 <= c.start < m.start for c in by["DEPRIVE"])
+            found.append((agent_id, "oppose" if losing else "support"))
+    return found
 
 
 # Stance verbs that report the position of their grammatical subject when
