@@ -253,3 +253,11 @@ def test_a_plan_for_a_field_is_no_position_on_what_follows(knowledge):
     text = ("Charities backed the direction of the Government's plan for children's services, "
             "but warned that its funding falls short.")
     assert not any(holder == "uk-government" for holder, _, _ in stances(extract(knowledge, text)))
+
+
+# -- two bodies joined by "and The …" are two names -------------------------------------------
+def test_two_bodies_joined_by_and_the_are_two(knowledge):
+    text = "Last spring we wrote with Pause and The Children's Society to the minister."
+    names = {m.agent_id for m in extract(knowledge, text).mentions}
+    assert {"pause", "childrens-society"} <= names
+    assert not any(" and " in agent or "-and-the-" in agent for agent in names)

@@ -248,6 +248,8 @@ def _extend_name(doc: Doc, head: int) -> tuple[int, int]:
         if _is_cap(tok) or tok.text in ("-", "'s", "?") or tok.is_digit or \
                 tok.text == "'" and j > 0 and doc[j - 1].text[-1:] in "sS" and _is_cap(doc[j - 1]):
             start = j
+        elif tok.lower_ in ("and", "&") and doc[j + 1].lower_ == "the":
+            break  # "Become and The Children's Society": a list of two bodies, not one name
         elif tok.lower_ in ("of", "for", "and", "&") and j > 0 and _is_cap(doc[j - 1]) and start == j + 1:
             start = j
         else:
