@@ -428,3 +428,37 @@ def test_a_build_without_corrections_learns_nothing_more(tmp_path, monkeypatch):
     assert calls
     for _, recogniser in calls:
         assert not any(e.source == "corrections" for e in recogniser.examples)
+
+
+# -- the topic of the sentences before tips an unsure reading ---------------------------------
+class _FixedReadings:
+    """Stands in for a document's rankings: the same ranking for every sentence."""
+
+    def __init__(self, ranked):
+        self.ranked = ranked
+
+    def rank(self, sent):
+        return list(self.ranked)
+
+
+def _one_sentence(text: str):
+    from carekg.extract.sentences import analyse
+    from carekg.extract.text import normalise
+
+    _, sents = analyse(normalise(text).text)
+    return sents[0]
+
+
+def test_the_topic_before_tips_an_unsure_reading():
+    from carekg.extract import LEARNED_MIN_SCORE, TOPIC_BONUS, _learned, resources
+    from carekg.extract.recogniser import Ranked
+
+    concepts = resources(load_knowledge()).concepts
+    sent = _one_sentence("Pooling the work across a county would only share out the scarcity of places.")
+    unsure = LEARNED_MIN_SCORE - TOPIC_BONUS / 2  # under the margin alone, over it with the bonus
+    readings = _FixedReadings([Ranked("regional-care-cooperatives", unsure), Ranked("kinship-allowance", -0.9)])
+    assert _learned(readings, concepts, sent, []) is None
+    found = _learned(readings, concepts, sent, [], near={"regional-care-cooperatives"})
+    assert found is not None and found.concept == "regional-care-cooperatives"
+    # a topic the recogniser does not rank near the top changes nothing
+    assert _learned(readings, concepts, sent, [], near={"kinship-allowance"}) is None
