@@ -496,8 +496,9 @@ def _decision_examples(source: Path, corpus) -> list:
     if not path.is_file():
         return []
     rows, _ = read_corrections(path)
-    texts = {document.file: document.text for document in corpus.documents}
-    return decision_examples(rows, texts, load_knowledge())
+    # statement ids name a document as the graph does (document_slug)
+    documents = {document_slug(d.file): (d.file, d.text) for d in corpus.documents}
+    return decision_examples(rows, documents, load_knowledge())
 
 
 def _store_from_ntriples(*parts: bytes | Path):

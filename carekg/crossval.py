@@ -14,14 +14,13 @@ the recall of the proposals the project is named for is given on its own.
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
 from carekg.errors import EvaluationError
-from carekg.evaluate import CATEGORIES, Evaluation, Score, evaluate_graph_file, gold_files
+from carekg.evaluate import CATEGORIES, Evaluation, Score, evaluate_graph_file, load_gold
 
 __all__ = ["CorpusSet", "CrossValidation", "DEFAULT_SETS", "NAMED_PROPOSALS", "cross_validate", "default_sets",
            "parse_set"]
@@ -104,15 +103,9 @@ class CrossValidation:
 
 def _named_recall(ev: Evaluation, gold_dir: Path, scores: dict[str, Score]) -> None:
     """Explicit gold units of the named proposals, and how many were not missed."""
-    path = gold_files(gold_dir)["statements"]
-    with path.open(encoding="utf-8", newline="") as handle:
-        units = {(r["document"], r["actor"], r["proposal"], r["stance"]) for r in csv.DictReader(handle)
-                 if r["explicit"] == "explicit" and r["proposal"] in NAMED_PROPOSALS}
-    missed = set()
-    for miss in ev.misses:
-        parts = miss.split("\t")
-        if len(parts) >= 5 and parts[1] == "statement":
-            missed.add((parts[0], parts[2], parts[3], parts[4]))
+    units = {(r["document"], r["actor"], r["proposal"], r["stance"]) for r in load_gold(gold_dir).statements
+             if r["explicit"] == "explicit" and r["proposal"] in NAMED_PROPOSALS}
+    missed = set(ev.missed_statements)
     for unit in units:
         score = scores.setdefault(unit[2], Score())
         score.gold += 1

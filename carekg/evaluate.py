@@ -97,6 +97,8 @@ class Evaluation:
     scores: dict[str, Score] = field(default_factory=lambda: {c: Score() for c in CATEGORIES})
     per_document: dict[str, dict[str, Score]] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
+    # the explicit gold statements strict scoring missed, as (document, actor, proposal, stance)
+    missed_statements: list[tuple[str, str, str, str]] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
     emergent_predicted: int = 0
     emergent_gold: int = 0
@@ -276,21 +278,35 @@ def _neighbours(knowledge: Knowledge, a: str, b: str) -> bool:
     return a == b or (pa is not None and pa.broader == b) or (pb is not None and pb.broader == a)
 
 
-def _statements(doc: str, rows: list[dict], gold_rows: list[dict], names: _Names,
-                knowledge: Knowledge, ev: Evaluation) -> None:
+def gold_statement_units(gold_rows: list[dict], knowledge: Knowledge) -> dict[tuple[str, str, str], bool]:
+    """The gold units (actor, proposal, stance) of codebook proposals, each
+    with whether some row of it is explicit (only those count for recall)."""
     gold_units: dict[tuple[str, str, str], bool] = {}
     for g in gold_rows:
-        if g["proposal"] not in knowledge.proposals:
-            ev.emergent_gold += 1
-            continue
-        unit = (g["actor"], g["proposal"], g["stance"])
-        gold_units[unit] = gold_units.get(unit, False) or g["explicit"] == "explicit"
-    units: dict[tuple[str, str, str, str], dict] = {}
+        if g["proposal"] in knowledge.proposals:
+            unit = (g["actor"], g["proposal"], g["stance"])
+            gold_units[unit] = gold_units.get(unit, False) or g["explicit"] == "explicit"
+    return gold_units
+
+
+def predicted_statement_units(rows: list[dict], knowledge: Knowledge
+                              ) -> dict[tuple[str, str, str, str], list[dict]]:
+    """The predicted units (actor id, actor label, proposal, stance) of codebook
+    proposals with their rows, in row order; a unit is judged by its first row."""
+    units: dict[tuple[str, str, str, str], list[dict]] = {}
     for r in rows:
-        if r.get("proposal_id", "") not in knowledge.proposals:
-            ev.emergent_predicted += 1
-            continue
-        units.setdefault((r.get("actor_id", ""), r.get("actor_label", ""), r["proposal_id"], r["stance"]), r)
+        if r.get("proposal_id", "") in knowledge.proposals:
+            units.setdefault((r.get("actor_id", ""), r.get("actor_label", ""), r["proposal_id"], r["stance"]),
+                             []).append(r)
+    return units
+
+
+def _statements(doc: str, rows: list[dict], gold_rows: list[dict], names: _Names,
+                knowledge: Knowledge, ev: Evaluation) -> None:
+    gold_units = gold_statement_units(gold_rows, knowledge)
+    ev.emergent_gold += sum(1 for g in gold_rows if g["proposal"] not in knowledge.proposals)
+    units = {unit: unit_rows[0] for unit, unit_rows in predicted_statement_units(rows, knowledge).items()}
+    ev.emergent_predicted += sum(1 for r in rows if r.get("proposal_id", "") not in knowledge.proposals)
     for category, same in (("statements_strict", lambda a, b: a == b),
                            ("statements_lenient", lambda a, b: _neighbours(knowledge, a, b))):
         score = ev.per_document[doc][category]
@@ -310,6 +326,7 @@ def _statements(doc: str, rows: list[dict], gold_rows: list[dict], names: _Names
         if category == "statements_strict":
             for u in explicit:
                 if u not in found:
+                    ev.missed_statements.append((doc, *u))
                     evidence = next((g["evidence"] for g in gold_rows
                                      if (g["actor"], g["proposal"], g["stance"]) == u), "")
                     ev.misses.append(f"{doc}\tstatement\t{u[0]}\t{u[1]}\t{u[2]}\t{_short(evidence)}")

@@ -50,7 +50,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from carekg.evaluate import Gold, _int, _Names, _neighbours, _overlap, _short
+from carekg.evaluate import Gold, _int, _Names, _neighbours, _overlap, _short, gold_statement_units, \
+    predicted_statement_units
 from carekg.knowledge import Knowledge, RegisteredAgent
 
 __all__ = ["StageCounts", "StageReport", "stage_report", "stage_report_for_graph",
@@ -136,7 +137,7 @@ def _stage_lines(c: StageCounts, alternatives: bool) -> list[str]:
     lines += [f"  stance right | proposal right           {_share(c.stance, c.proposal)}",
               f"  holder right | proposal+stance right    {_share(c.holder, c.stance)}",
               f"  all right at the passage                {_share(c.holder, c.passages)}",
-              f"Units (statements_strict, anywhere in the document):",
+              "Units (statements_strict, anywhere in the document):",
               f"  gold units found (recall)               {_share(c.found_units, c.gold_units)}",
               f"  predicted units right (precision)       "
               f"{_share(c.predicted_units - c.fp_total, c.predicted_units)}"]
@@ -231,16 +232,8 @@ def _document(doc: str, rows: list[dict], gold_rows: list[dict], names: _Names, 
         counts.holder += any(names.speaks_for(g["actor"], r) for r in stance)
 
     # units, as statements_strict makes them
-    gold_units: dict[tuple[str, str, str], bool] = {}
-    for g in gold_rows:
-        if g["proposal"] in codebook:
-            unit = (g["actor"], g["proposal"], g["stance"])
-            gold_units[unit] = gold_units.get(unit, False) or g["explicit"] == "explicit"
-    units: dict[tuple[str, str, str, str], list[dict]] = {}
-    for r in rows:
-        if r.get("proposal_id", "") in codebook:
-            units.setdefault((r.get("actor_id", ""), r.get("actor_label", ""), r["proposal_id"], r["stance"]),
-                             []).append(r)
+    gold_units = gold_statement_units(gold_rows, knowledge)
+    units = predicted_statement_units(rows, knowledge)
     found: set[tuple[str, str, str]] = set()
     for (actor_id, _, proposal, stance), unit_rows in units.items():
         counts.predicted_units += 1

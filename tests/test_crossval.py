@@ -119,11 +119,11 @@ def test_named_recall_counts_explicit_units_and_their_misses(tmp_path):
         "b.txt,ash,raise-care-leaving-age,oppose,explicit,0,5,aaaaa\n"
         "b.txt,oak,publish-parent-removal-data,support,implied,0,5,aaaaa\n"  # implied: not counted
         "b.txt,oak,kinship-allowance,support,explicit,0,5,aaaaa\n", encoding="utf-8")  # not a named proposal
-    for name in ("claims", "organisations"):
-        (tmp_path / f"x-{name}.csv").write_text("document\n", encoding="utf-8")
-    ev = Evaluation(misses=["a.txt\tstatement\telm\traise-care-leaving-age\tsupport\taaaaa",
-                            "b.txt\tstatement\toak\tkinship-allowance\tsupport\taaaaa",
-                            "b.txt\tclaim\tstatistic\t0-5\taaaaa", "b.txt\torganisation\toak"])
+    (tmp_path / "x-claims.csv").write_text("document,claimant,kind,proposal,required,start,end,evidence\n",
+                                          encoding="utf-8")
+    (tmp_path / "x-organisations.csv").write_text("document,organisation,role\n", encoding="utf-8")
+    ev = Evaluation(missed_statements=[("a.txt", "elm", "raise-care-leaving-age", "support"),
+                                       ("b.txt", "oak", "kinship-allowance", "support")])
     scores = {p: Score() for p in NAMED_PROPOSALS}
     _named_recall(ev, tmp_path, scores)
     assert {p: (s.found_gold, s.gold) for p, s in scores.items()} == {

@@ -142,8 +142,8 @@ def test_a_warning_of_consequences_opposes(knowledge, text, proposal):
 
 
 def test_a_warning_against_taking_something_away_supports_it(knowledge):
-    found = stances(extract(knowledge, "Abolishing independent reviewing officers would leave children without "
-                                       "a safeguard."))
+    found = stances(extract(knowledge, "Abolishing independent reviewing officers would weaken the safeguards "
+                                       "children in care rely on."))
     assert found == {(ACTOR, "independent-reviewing-officers", "support")}
 
 

@@ -178,7 +178,7 @@ def test_decision_examples_per_action(knowledge):
         Correction("change", id=_id("independent-advocacy", B), stance="oppose", by="Ann"),
         Correction("reject", id=_id("adequate-funding", C), by="Ann"),
     ]
-    found = [(e.text, e.proposal, e.document, e.source) for e in decision_examples(rows, {"a.txt": TEXT}, knowledge)]
+    found = [(e.text, e.proposal, e.document, e.source) for e in decision_examples(rows, {"a.txt": ("a.txt", TEXT)}, knowledge)]
     assert found == [
         ("an advocate for every child", "independent-advocacy", "a.txt", "corrections"),
         (TEXT[A[0]:A[1]], "kinship-allowance", "a.txt", "corrections"),
@@ -190,8 +190,23 @@ def test_decision_examples_per_action(knowledge):
 
 def test_decision_examples_in_a_subfolder(knowledge):
     rows = [Correction("accept", id=_id("kinship-allowance", A, "sub/a.txt"), by="Ann")]
-    (example,) = decision_examples(rows, {"sub/a.txt": TEXT}, knowledge)
+    (example,) = decision_examples(rows, {"sub/a.txt": ("sub/a.txt", TEXT)}, knowledge)
     assert (example.text, example.document) == (TEXT[A[0]:A[1]], "sub/a.txt")
+
+
+def test_decision_examples_read_the_quote_the_analyst_decided_on(knowledge):
+    # the document changed since the sheet was made: the row's quote is the passage, not the old offsets
+    rows = [Correction("reject", id=_id("adequate-funding", C), quote="The weather was fine.", by="Ann")]
+    moved = "A new first line. " + TEXT
+    (example,) = decision_examples(rows, {"a.txt": ("a.txt", moved)}, knowledge)
+    assert (example.text, example.proposal) == ("The weather was fine.", NONE)
+
+
+def test_decision_examples_find_a_document_by_its_id_form(knowledge):
+    # statement ids write a document as the graph does: percent-encoded
+    rows = [Correction("accept", id=_id("kinship-allowance", A, "my%20notes.txt"), by="Ann")]
+    (example,) = decision_examples(rows, {"my%20notes.txt": ("my notes.txt", TEXT)}, knowledge)
+    assert (example.text, example.document) == (TEXT[A[0]:A[1]], "my notes.txt")
 
 
 @pytest.mark.parametrize("row", [
@@ -223,14 +238,14 @@ def test_decision_examples_in_a_subfolder(knowledge):
     Correction("accept-mention", id=_id("kinship-allowance", A), by="Ann"),  # a statement-like id, still a mention row
 ], ids=lambda row: f"{row.action}:{row.id or row.proposal or row.quote}")
 def test_decision_examples_ignore_what_does_not_resolve(knowledge, row):
-    assert decision_examples([row], {"a.txt": TEXT}, knowledge) == []
+    assert decision_examples([row], {"a.txt": ("a.txt", TEXT)}, knowledge) == []
 
 
 def test_decision_examples_keep_the_good_rows_among_bad_ones(knowledge):
     rows = [Correction("accept", id="broken", by="Ann"),
             Correction("reject", id=_id("adequate-funding", C), by="Ann"),
             Correction("add-mention", document="a.txt", actor="x", by="Ann")]
-    assert [e.proposal for e in decision_examples(rows, {"a.txt": TEXT}, knowledge)] == [NONE]
+    assert [e.proposal for e in decision_examples(rows, {"a.txt": ("a.txt", TEXT)}, knowledge)] == [NONE]
 
 
 # -- corpus examples ----------------------------------------------------------------------

@@ -27,7 +27,7 @@ from carekg.evaluate import gold_files  # noqa: E402
 from carekg.corpus import read_corpus  # noqa: E402
 from carekg.extract.recogniser import EXAMPLE_COLUMNS, EXAMPLES_FILE, NONE  # noqa: E402
 from carekg.extract.sentences import analyse  # noqa: E402
-from carekg.extract.stances import line_cues, states_position  # noqa: E402
+from carekg.extract.stances import line_cues, position_sentences  # noqa: E402
 from carekg.extract.text import normalise  # noqa: E402
 
 # (corpus name, gold folder) — the folders the shared-copy test keeps equal to ../shared
@@ -38,20 +38,11 @@ GOLD = (("seeds", ROOT / "tests" / "gold", ROOT / "seeds"),
 
 def gated_sentences(text: str) -> list[tuple[int, int]]:
     """The spans of the sentences the extractor's position gate lets through
-    (:func:`carekg.extract.stances.states_position`), in the original text."""
-    spans = []
-    norm = normalise(text)
-    lines, sents = analyse(norm.text)
-    cues = {}
-    for sent in sents:
-        line = sent.line
-        if line.doc is None or line.kind in ("blank", "boilerplate"):
-            continue
-        if line.index not in cues:
-            cues[line.index] = line_cues(line.doc)
-        if states_position(sent, cues[line.index]):
-            spans.append((sent.start, sent.end))
-    return spans
+    (:func:`carekg.extract.stances.position_sentences`), in the original text."""
+    lines, sents = analyse(normalise(text).text)
+    cues = {line.index: line_cues(line.doc) for line in lines if line.doc is not None}
+    gated = position_sentences(sents, cues)
+    return [(s.start, s.end) for s in sents if s.index in gated and s.line.kind not in ("blank", "boilerplate")]
 
 
 def examples_csv() -> str:

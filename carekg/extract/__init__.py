@@ -22,10 +22,10 @@ from carekg.extract.claims import find_claim
 from carekg.extract.emergent import emergent_ask
 from carekg.extract.proposals import ConceptMatch, ConceptMatcher
 from carekg.extract.recogniser import NONE, Ranked, Recogniser, recogniser_for
-from carekg.extract.sentences import Line, Sent, analyse
+from carekg.extract.sentences import Line, Sent, analyse, is_question
 from carekg.extract.speakers import Actors, cited_hits, find_actors, possessive_owners, registry_agent
 from carekg.extract.stances import Cue, Judgement, answer_stance, carries_stance, imperative, judge, line_cues, \
-    states_position, third_party_on_topic
+    position_sentences, third_party_on_topic
 from carekg.extract.text import normalise
 from carekg.knowledge import Knowledge
 from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Claim, Document, Extraction, Mention, Span, Statement
@@ -106,7 +106,8 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
     question: tuple[Sent, list[ConceptMatch]] | None = None  # an open question and its concepts
     answered: dict[tuple[str, str, str, int], int] = {}  # statement key -> start of the question it answers
     topic: tuple[Sent, list[ConceptMatch], list[Judgement]] | None = None  # what "it"/"this" may point back to
-    readings = _Readings(recogniser, sents, cues)
+    gated = position_sentences(sents, cues)  # one reading of the gate for the batch and the loop
+    readings = _Readings(recogniser, sents, gated)
     for sent in sents:
         if prev is not None and _section_break(lines, prev, sent, actors):
             question = None
@@ -129,7 +130,7 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
             if reread is not matches:
                 matches = reread
                 judgements = judge(sent, matches, line_cue, speakers, hits, ask_here)
-        if not matches and states_position(sent, line_cue):
+        if not matches and sent.index in gated:
             # position first, then proposal: a stance in words no label holds
             # what the sentences just before were about makes a reading of this one likelier
             near = {m.concept for m in topic[1]} if topic is not None and sent.index - topic[0].index <= 3 else set()
@@ -154,7 +155,7 @@ def _extract(document: Document, knowledge: Knowledge) -> Extraction:
                               for m in topic[1] for a in speakers]
         if matches:
             topic = (sent, matches, judgements)
-        if sent.text.rstrip().endswith("?"):
+        if is_question(sent.text):
             question = (sent, matches) if matches else None
         elif question is not None and sent.line.index - question[0].line.index <= 3:
             # a consultation answer takes its stance on the question's proposals
@@ -208,22 +209,19 @@ class _Readings:
     scoring them one by one costs more than the rest of the extractor) on
     the first request; a sentence outside the batch is ranked on its own."""
 
-    def __init__(self, recogniser: Recogniser, sents: list[Sent], cues: dict[int, list[Cue]]):
-        self.recogniser, self.sents, self.cues = recogniser, sents, cues
-        self.ranked: dict[int, list] | None = None
-        self.top = len(recogniser.proposals)
+    def __init__(self, recogniser: Recogniser, sents: list[Sent], gated: set[int]):
+        self.recogniser, self.sents, self.gated = recogniser, sents, gated
+        self.ranked: dict[int, list[Ranked]] | None = None
 
-    def rank(self, sent: Sent) -> list:
+    def rank(self, sent: Sent) -> list[Ranked]:
+        """Every proposal, best first."""
         if self.ranked is None:
-            batch = [s for s in self.sents if s.line.doc is not None and states_position(
-                s, [c for c in self.cues.get(s.line.index, ()) if s.span.start <= c.start < s.span.end])]
-            if not any(s.index == sent.index for s in batch):
-                batch.append(sent)
-            ranked = self.recogniser.rank_many([_reading(s) for s in batch], top=self.top)
+            batch = [s for s in self.sents if s.index in self.gated or s.index == sent.index]
+            ranked = self.recogniser.rank_many([_reading(s) for s in batch], top=None)
             self.ranked = {s.index: r for s, r in zip(batch, ranked)}
         found = self.ranked.get(sent.index)
         if found is None:
-            found = self.ranked[sent.index] = self.recogniser.rank(_reading(sent), top=self.top)
+            found = self.ranked[sent.index] = self.recogniser.rank(_reading(sent), top=None)
         return found
 
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 from spacy.matcher import PhraseMatcher
 
 from carekg.extract import lexicon
-from carekg.extract.sentences import FUNCTION_WORDS, Sent, nlp, phrase_doc
+from carekg.extract.sentences import FUNCTION_WORDS, Sent, is_question, nlp, phrase_doc
 from carekg.model import Quantity
 
 # The claim cue families (lexicon.yaml, claims.cues): family name -> phrases.
@@ -173,12 +173,6 @@ def _trend(text: str) -> Quantity:
     low = text.lower()
     rising = any(w in low for w in _RISING)
     return Quantity(None, "rising" if rising else "falling", "rising" if rising else "falling")
-
-
-def is_question(text: str) -> bool:
-    """Whether a sentence asks: it ends with "?", also inside closing quotes or
-    brackets ('She asked: "Why should 3,000 children wait?"')."""
-    return text.rstrip().rstrip("\"'”’»)]").endswith("?")
 
 
 def find_claim(sent: Sent) -> ClaimFind | None:

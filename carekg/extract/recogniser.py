@@ -100,42 +100,50 @@ def read_examples(text: str, knowledge: Knowledge, source: str | None = None) ->
     return out
 
 
-def decision_examples(decisions: Iterable, texts: dict[str, str], knowledge: Knowledge) -> list[Example]:
+def decision_examples(decisions: Iterable, documents: dict[str, tuple[str, str]],
+                      knowledge: Knowledge) -> list[Example]:
     """Examples from analysts' decisions on statements (rows of
     ``corrections.csv``, :class:`carekg.corrections.Correction`): the passage
     of an ``add`` is an example of its proposal; the passage of an ``accept``
-    or ``change`` (read from the document at the statement id's offsets) is an
-    example of the proposal the analyst left it with; the passage of a
-    ``reject`` is an example of no proposal (``NONE``). Decisions on claims
-    and mentions, and ids or proposals that do not resolve, teach nothing.
+    or ``change`` is an example of the proposal the analyst left it with; the
+    passage of a ``reject`` is an example of no proposal (``NONE``). Decisions
+    on claims and mentions, and ids or proposals that do not resolve, teach
+    nothing.
+
+    A decided statement's passage is the row's ``quote`` (what the analyst
+    read), else the text at the statement id's offsets. ``documents`` maps
+    the document part of a statement id (``<document>/<actor>/<proposal>/<start>-<end>``,
+    the document as :func:`carekg.graph.document_slug` writes it) to the
+    document's file name and text.
 
     >>> from types import SimpleNamespace as Row
     >>> from carekg.knowledge import load_knowledge
     >>> text = "We back a right to stay in care until 21. Nothing else."
-    >>> rows = [Row(action="reject", id="a.txt/x/kinship-allowance/42-55", proposal="", quote="", document=""),
-    ...         Row(action="change", id="a.txt/x/kinship-allowance/0-41", proposal="raise-care-leaving-age",
+    >>> rows = [Row(action="reject", id="a%20b.txt/x/kinship-allowance/42-55", proposal="", quote="", document=""),
+    ...         Row(action="change", id="a%20b.txt/x/kinship-allowance/0-41", proposal="raise-care-leaving-age",
     ...             quote="", document="")]
-    >>> [(e.text, e.proposal) for e in decision_examples(rows, {"a.txt": text}, load_knowledge())]
-    [('Nothing else.', '__none__'), ('We back a right to stay in care until 21.', 'raise-care-leaving-age')]
+    >>> found = decision_examples(rows, {"a%20b.txt": ("a b.txt", text)}, load_knowledge())
+    >>> [(e.text, e.proposal, e.document) for e in found]
+    [('Nothing else.', '__none__', 'a b.txt'), ('We back a right to stay in care until 21.', 'raise-care-leaving-age', 'a b.txt')]
     """
     out = []
     for row in decisions:
         action = getattr(row, "action", "")
         if action not in ("add", "accept", "change", "reject"):
             continue
-        document, proposal, passage = getattr(row, "document", ""), getattr(row, "proposal", ""), ""
-        if action == "add":
-            passage = getattr(row, "quote", "")
-        else:
+        document, proposal, passage = getattr(row, "document", ""), getattr(row, "proposal", ""), \
+            getattr(row, "quote", "")
+        if action != "add":
             parts = str(getattr(row, "id", "")).rsplit("/", 3)
             if len(parts) != 4:
                 continue
-            document, _, was, span = parts
+            slug, _, was, span = parts
+            document, text = documents.get(slug, (slug, None))
             start, _, end = span.partition("-")
-            text = texts.get(document)
-            if text is None or not start.isdigit() or not end.isdigit():
-                continue
-            passage = text[int(start):int(end)]
+            if not passage.strip():
+                if text is None or not start.isdigit() or not end.isdigit():
+                    continue
+                passage = text[int(start):int(end)]
             proposal = NONE if action == "reject" else (proposal or was)
         if passage.strip() and (proposal == NONE or proposal in knowledge.proposals):
             out.append(Example(passage, proposal, document, "corrections"))
@@ -227,12 +235,12 @@ class Recogniser:
         self._classes = [str(c) for c in model.classes_]
         self._model = model
 
-    def rank(self, text: str, top: int = 3) -> list[Ranked]:
-        """The ``top`` proposals for ``text``, best first, with their scores
-        (a margin: above 0 the model takes the passage to state it)."""
+    def rank(self, text: str, top: int | None = 3) -> list[Ranked]:
+        """The ``top`` proposals for ``text`` (None: all), best first, with their
+        scores (a margin: above 0 the model takes the passage to state it)."""
         return self.rank_many([text], top)[0]
 
-    def rank_many(self, texts: Sequence[str], top: int = 3) -> list[list[Ranked]]:
+    def rank_many(self, texts: Sequence[str], top: int | None = 3) -> list[list[Ranked]]:
         """:meth:`rank` for many texts at once (one product for all: faster)."""
         if not texts:
             return []

@@ -172,6 +172,16 @@ def _split_long(start: int, text: str) -> list[tuple[int, str]]:
     return pieces
 
 
+def is_question(text: str) -> bool:
+    """Whether a sentence asks: it ends with "?", also inside closing quotes or
+    brackets ('She asked: "Why should 3,000 children wait?"').
+
+    >>> is_question('She asked: "Why wait?"'), is_question("We wait.")
+    (True, False)
+    """
+    return text.rstrip().rstrip("\"'”’»)]").endswith("?")
+
+
 def _looks_like_heading(text: str) -> bool:
     """A short line with no final sentence punctuation: a heading or title."""
     stripped = text.strip()

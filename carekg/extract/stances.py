@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 
 from carekg.extract import lexicon
 from carekg.extract.proposals import ConceptMatch
-from carekg.extract.sentences import Sent, nlp, phrase_doc
+from carekg.extract.sentences import Sent, is_question, nlp, phrase_doc
 
 # The cue families (lexicon.yaml, stances.cues): family name -> phrases. The
 # names are read below; the phrases are data.
@@ -109,7 +109,7 @@ def judge(sent: Sent, matches: list[ConceptMatch], cues: list[Cue], speakers: li
     fam: dict[str, list[Cue]] = {}
     for c in cues:
         fam.setdefault(c.family, []).append(c)
-    question = sent.text.rstrip().endswith("?")
+    question = is_question(sent.text)
     out: list[Judgement] = []
     for m in matches:
         own = [c for c in cues if not _overlaps(c, m)]  # a label's own words are no cue
@@ -206,6 +206,9 @@ _SUBJECT_VERBS = lexicon.words("stances.subject_verbs")
 _AUX = lexicon.words("stances.aux")
 
 
+_DO_SO = frozenset({("do", "so"), ("do", "it"), ("do", "this"), ("do", "that")})
+
+
 def _third_parties(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[tuple[int, int, str]],
                    speakers: list[str], doc=None) -> list[tuple[str, str, int]]:
     """Every agent named right before a proposing/refusing verb that governs
@@ -225,9 +228,8 @@ def _third_parties(m: ConceptMatch, by: dict[str, list[Cue]], agent_hits: list[t
             for c in by[family]:
                 if c.start < m.end or c.start - m.end > 15:
                     continue
-                after = [doc[k].lower_ for k in range(c.end, min(len(doc), c.end + 3))]
-                if not (after[:2] in (["do", "so"], ["do", "it"], ["do", "this"], ["do", "that"])
-                        or after[1:3] in (["do", "so"], ["do", "it"], ["do", "this"], ["do", "that"])):
+                after = tuple(doc[k].lower_ for k in range(c.end, min(len(doc), c.end + 3)))
+                if after[:2] not in _DO_SO and after[1:3] not in _DO_SO:  # "declined to do so", "refused to do it"
                     continue
                 for start, end, agent_id in agent_hits:
                     if 0 <= c.start - end <= 4 and all(doc[k].lower_ in _AUX for k in range(end, c.start)) \
@@ -450,9 +452,16 @@ def states_position(sent: Sent, cues: list[Cue]) -> bool:
     """Whether the sentence asks, welcomes, refuses or judges something (a
     position cue outside a question, or an ask in the imperative): the gate
     before any loose matching."""
-    if sent.text.rstrip().endswith("?"):
+    if is_question(sent.text):
         return False
     return any(c.family in _POSITION_FAMILIES and _in(c, sent) for c in cues) or imperative(sent)
+
+
+def position_sentences(sents: list[Sent], cues: dict[int, list[Cue]]) -> set[int]:
+    """The indices of the sentences that pass the position gate
+    (:func:`states_position`), given each line's cues (:func:`line_cues`)."""
+    return {s.index for s in sents if s.line.doc is not None and states_position(
+        s, [c for c in cues.get(s.line.index, ()) if _in(c, s)])}
 
 
 _IMPERATIVE = lexicon.words("stances.imperative_verbs")
@@ -461,11 +470,12 @@ _IMPERATIVE_OPENERS = lexicon.words("stances.imperative_openers")
 
 def imperative(sent: Sent) -> bool:
     """A sentence that opens with a verb in the imperative ("Give care leavers
-    …", "Fund early help properly.", after a bullet or a number): an ask. A
-    capitalised opener only, since a lower-case one continues a sentence
-    ("… and make sure"); a question is no ask."""
+    …", "Fund early help properly.", after a bullet or a number): an ask. The
+    verb is capitalised, unless it opens a list item ("• rebuild …") or
+    follows an opener ("Please give", "First, fund"): a lower-case verb
+    elsewhere continues a sentence ("… and make sure"). A question is no ask."""
     doc = sent.line.doc
-    if doc is None or sent.text.rstrip().endswith("?"):
+    if doc is None or is_question(sent.text):
         return False
     # a list item may open in lower case ("• rebuild …"): the bullet starts the ask
     lower_ok = sent.line.kind == "item" and sent.span.start == _first_word(sent.line)
