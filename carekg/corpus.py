@@ -263,6 +263,7 @@ _DOCX_PROBLEMS = {
     "BadZipFile": "not a zip archive",
     "KeyError": "a zip archive without a Word document in it",
     "PackageNotFoundError": "a zip archive without a Word document in it",
+    "NotImplementedError": "a zip archive of a version that cannot be read",
 }
 
 
@@ -304,8 +305,10 @@ def check_unpacked_size(data: bytes, file: str, limit: int) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return  # not a readable zip: the loader says so in its own words
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
+        # not a readable zip (NotImplementedError: a zip version Python cannot read):
+        # the loader says so in its own words
+        return
     if unpacked > limit:
         raise LoadError(file, f"unpacks to {_megabytes(unpacked)} MB, over the limit of {_megabytes(limit)} MB "
                               "for unpacked files (a zip bomb?)")

@@ -227,3 +227,23 @@ def test_corpus_documents_keep_the_loaded_text(tmp_path):
     assert corpus.documents[0].text == TRICKY
     assert corpus.documents[1].media_type == "text/markdown"
     assert [o.status for o in corpus.outcomes.values()] == ["built", "built"]
+
+
+def _zip_of_a_version_python_cannot_read() -> bytes:
+    """A zip whose central directory says "version 6.4 needed to extract" (zipfile raises NotImplementedError)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    data = bytearray(buffer.getvalue())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6:central + 8] = (64).to_bytes(2, "little")  # version needed to extract
+    return bytes(data)
+
+
+def test_a_zip_of_a_version_python_cannot_read_is_a_load_error(tmp_path):
+    path = write(tmp_path, "new.docx", _zip_of_a_version_python_cannot_read())
+    with pytest.raises(LoadError) as caught:
+        load_text(path)
+    assert str(caught.value) == "new.docx: corrupt .docx (a zip archive of a version that cannot be read)"
