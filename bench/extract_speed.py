@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from carekg.corpus import read_corpus  # noqa: E402
+from carekg.ingest.corpus import read_corpus  # noqa: E402
 from carekg.extract import extract_document  # noqa: E402
-from carekg.knowledge import load_knowledge  # noqa: E402
+from carekg.vocab.knowledge import load_knowledge  # noqa: E402
 
 CORPORA = {"seeds": ROOT / "seeds", "devset": ROOT / "tests" / "devset" / "docs",
            "devset-b": ROOT / "tests" / "devset-b" / "docs", "bench": ROOT / "bench" / "out" / "speed-corpus-300"}

@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # runnable as `python bench/html_view.py` from a clone
     sys.path.insert(0, str(ROOT))
 
-from carekg.coalitions import annotate  # noqa: E402
-from carekg.networks import ActorInfo, StatementTable, agreement  # noqa: E402
-from carekg.render import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, render_html  # noqa: E402
+from carekg.networks.coalitions import annotate  # noqa: E402
+from carekg.networks.dna import ActorInfo, StatementTable, agreement  # noqa: E402
+from carekg.view.render import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, render_html  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from carekg.build import build  # noqa: E402
-from carekg.evaluate import CATEGORIES, Score, evaluate_graph_file, gold_files  # noqa: E402
+from carekg.review.evaluate import CATEGORIES, Score, evaluate_graph_file, gold_files  # noqa: E402
 from carekg.extract.recogniser import (Recogniser, codebook_examples, packaged_examples,  # noqa: E402
                                        using_base)
-from carekg.knowledge import load_knowledge  # noqa: E402
+from carekg.vocab.knowledge import load_knowledge  # noqa: E402
 
 
 def half_scores(graph: Path, gold: Path, documents: set[str]) -> dict[str, Score]:

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # runnable as `python bench/run.py` from a clone
     sys.path.insert(0, str(ROOT))
 
-from carekg.knowledge import Knowledge, load_knowledge  # noqa: E402
+from carekg.vocab.knowledge import Knowledge, load_knowledge  # noqa: E402
 
 TARGET_BYTES = 5_000
 
@@ -217,7 +217,7 @@ def time_cli_queries(build: Path, carekg: Path | None = None, repeat: int = 3,
     """
     import subprocess
 
-    from carekg.query import canned_queries
+    from carekg.store.query import canned_queries
 
     env = dict(os.environ)
     if carekg is not None:

@@ -14,6 +14,6 @@ def load(path, store: str = "auto", raw: bool = False):
     it is there. Returns a :class:`carekg.api.CareGraph`; imported here lazily
     so ``import carekg`` stays light.
     """
-    from .api import load as _load
+    from carekg.api import load as _load
 
     return _load(path, store, raw)

@@ -1,5 +1,5 @@
 """``python -m carekg`` runs the command line."""
 
-from .cli import main
+from carekg.cli import main
 
 main()

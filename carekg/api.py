@@ -15,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CareKGError
-from .query import Result, open_source, run
+from carekg.errors import CareKGError
+from carekg.store.query import Result, open_source, run
 
 if TYPE_CHECKING:  # pandas and networkx load only when a table or network is asked for
     import networkx
@@ -87,14 +87,14 @@ class CareGraph:
         """A networkx graph of the positions: ``affiliation``, ``agreement``, ``divergence`` or ``subtract``.
 
         Options (``normalization``, ``min_weight``, ``themes``, ``since``, …)
-        are those of :func:`carekg.networks.network`.
+        are those of :func:`carekg.networks.dna.network`.
 
         >>> net = load(example_graph()).network("agreement")
         >>> sorted(net.nodes), net["example-trust"]["sample-council"]["weight"]
         (['example-trust', 'sample-council'], 1)
         """
         try:
-            from .networks import network
+            from carekg.networks.dna import network
         except ImportError as exc:  # networks need scipy; say what is missing rather than fail on import carekg
             raise CareKGError(f"networks are not available: {exc}") from exc
         return network(self.source, kind, **options)
@@ -108,7 +108,7 @@ class CareGraph:
         """
         import pandas as pd
 
-        from .query import canned_queries
+        from carekg.store.query import canned_queries
 
         return pd.DataFrame(
             [
@@ -122,7 +122,7 @@ class CareGraph:
         )
 
     def _export(self, kind: str) -> "pandas.DataFrame":
-        from .export import export_rows
+        from carekg.networks.export import export_rows
 
         columns, rows = export_rows(self.source, kind)
         return _frame(Result(columns, rows, self.store))
@@ -140,7 +140,7 @@ def load(path: Path | str, store: str = "auto", raw: bool = False) -> CareGraph:
 
     ``store`` is ``"rdflib"``, ``"oxigraph"`` or ``"auto"``: pyoxigraph when
     the build's on-disk store is beside the file (opened read-only, in
-    milliseconds) or for files over :data:`carekg.query.AUTO_OXIGRAPH_BYTES`. The graph is the
+    milliseconds) or for files over :data:`carekg.store.query.AUTO_OXIGRAPH_BYTES`. The graph is the
     one the analysts corrected (corrections.csv); ``raw=True`` gives it as
     the extractor made it.
 
@@ -183,9 +183,9 @@ def example_graph(path: Path | str | None = None) -> Path:
     import shutil
     import tempfile
 
-    from .graph import extraction_triples, ontology_triples, write_graph
-    from .knowledge import load_knowledge
-    from .model import Agent, Claim, Document, EmergentProposal, Extraction, Mention, Quantity, Span, Statement
+    from carekg.graph.triples import extraction_triples, ontology_triples, write_graph
+    from carekg.vocab.knowledge import load_knowledge
+    from carekg.vocab.model import Agent, Claim, Document, EmergentProposal, Extraction, Mention, Quantity, Span, Statement
 
     global _example_path
     if path is None:

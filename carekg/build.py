@@ -26,23 +26,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import __version__
-from .corpus import CORRECTIONS_NAME, DEFAULT_MAX_BYTES, FileOutcome, display_name, read_corpus
-from .corrections import read_corrections
-from .decisions import CorrectionsOutcome, apply_corrections
-from .extract.recogniser import corpus_examples, decision_examples
-from .errors import CareKGError, OutputError
-from .export import EXPORT_KINDS, csv_bytes, export_rows
-from .answers import write_answers
-from .buildcheck import Candidate, Validation, sample_document
-from .graph import (document_slug, extraction_utf8_lines, ontology_triples, output_errors, run_triples, serialise_turtle,
+from carekg import __version__
+from carekg.ingest.corpus import CORRECTIONS_NAME, DEFAULT_MAX_BYTES, FileOutcome, display_name, read_corpus
+from carekg.review.corrections import read_corrections
+from carekg.review.decisions import CorrectionsOutcome, apply_corrections
+from carekg.extract.recogniser import corpus_examples, decision_examples
+from carekg.errors import CareKGError, OutputError
+from carekg.networks.export import EXPORT_KINDS, csv_bytes, export_rows
+from carekg.store.answers import write_answers
+from carekg.graph.buildcheck import Candidate, Validation, sample_document
+from carekg.graph.triples import (document_slug, extraction_utf8_lines, ontology_triples, output_errors, run_triples, serialise_turtle,
                     stage_file, to_ntriples_lines)
-from .knowledge import load_knowledge
-from .render import build_views
-from .model import Document
-from .namespace import CL, DOC, ST
-from .store import GRAPH_NAME, STORE_DIR, check_store_place, swap_into_place, write_record, write_store
-from .stopping import deferred_signals, stop_on_signals, terminate_workers
+from carekg.vocab.knowledge import load_knowledge
+from carekg.view.render import build_views
+from carekg.vocab.model import Document
+from carekg.vocab.namespace import CL, DOC, ST
+from carekg.store.disk import GRAPH_NAME, STORE_DIR, check_store_place, swap_into_place, write_record, write_store
+from carekg.stopping import deferred_signals, stop_on_signals, terminate_workers
 
 __all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs", "find_conflicts"]
 
@@ -155,10 +155,10 @@ class BuildSummary:
 def extract_to_lines(document: Document) -> DocumentResult:
     """Extract one document and return its triples as N-Triples (runs in workers).
 
-    A long document is extracted in sections (:mod:`carekg.sections`), so its
+    A long document is extracted in sections (:mod:`carekg.extract.sections`), so its
     cost stays linear in its length.
     """
-    from .sections import extract_in_sections
+    from carekg.extract.sections import extract_in_sections
 
     knowledge = load_knowledge()
     try:
@@ -505,7 +505,7 @@ def _store_from_ntriples(*parts: bytes | Path):
     """An in-memory pyoxigraph store of N-Triples given as bytes or files (the exports and views query it)."""
     import pyoxigraph as ox
 
-    from .rdfio import load_store
+    from carekg.graph.rdfio import load_store
 
     store = ox.Store()
     for part in parts:

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import BuildStopped, CareKGError
+from carekg import __version__
+from carekg.errors import BuildStopped, CareKGError
 
 EXAMPLES = """\b
 Examples:
@@ -37,7 +37,7 @@ class CareKGGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         import warnings
 
-        from .store import StoreNotUsed
+        from carekg.store.disk import StoreNotUsed
 
         try:
             with warnings.catch_warnings():
@@ -87,7 +87,7 @@ def build(source: Path, out: Path, jobs: int, max_mb: float, keep_going: bool, n
     Example:
       carekg build seeds -o build --jobs 2
     """
-    from .build import build as run_build
+    from carekg.build import build as run_build
 
     with _progress("Extracting") as progress:
         summary = run_build(source, out, jobs=jobs, max_bytes=int(max_mb * 1e6), validate=not no_validate,
@@ -123,8 +123,8 @@ def validate(graph: Path) -> None:
     Example:
       carekg validate build/graph.ttl
     """
-    from .graph import load_graph
-    from .validate import validate_graph
+    from carekg.graph.triples import load_graph
+    from carekg.graph.validate import validate_graph
 
     violations = validate_graph(load_graph(graph))
     for violation in violations:
@@ -150,8 +150,8 @@ def export(kind: str, graph: Path, output: Path | None, raw: bool) -> None:
       carekg export statements build/graph.ttl -o statements.csv
       carekg export statements build/graph.ttl --raw -o extracted.csv
     """
-    from .decisions import open_view
-    from .export import csv_bytes, export_rows, write_export
+    from carekg.review.decisions import open_view
+    from carekg.networks.export import csv_bytes, export_rows, write_export
 
     store = open_view(graph, raw=raw)
     if output is None:
@@ -184,16 +184,16 @@ def evaluate(graph: Path, gold_dir: Path, per_document: bool, against_decisions:
     if stages:
         if against_decisions:
             raise click.UsageError("--stages scores against --gold, not --corrections")
-        from .stages import stage_report_for_graph
+        from carekg.review.stages import stage_report_for_graph
 
         click.echo(stage_report_for_graph(graph, gold_dir).format(per_document=per_document))
         return
     if against_decisions:
-        from .review import evaluate_decisions
+        from carekg.review.sheets import evaluate_decisions
 
         click.echo(evaluate_decisions(graph).format(per_document=per_document))
         return
-    from .evaluate import evaluate_graph_file, format_evaluation
+    from carekg.review.evaluate import evaluate_graph_file, format_evaluation
 
     click.echo(format_evaluation(evaluate_graph_file(graph, gold_dir), per_document=per_document))
 
@@ -219,7 +219,7 @@ def crossval(sets: tuple[str, ...], jobs: int) -> None:
       carekg crossval
       carekg crossval tests/devset-b/docs:tests/devset-b/gold
     """
-    from .crossval import cross_validate, default_sets, parse_set
+    from carekg.crossval import cross_validate, default_sets, parse_set
 
     chosen = [parse_set(value) for value in sets] if sets else default_sets(".")
     click.echo(cross_validate(chosen, jobs=jobs, progress=lambda name: click.echo(f"cross-validating {name} …", err=True)).format())
@@ -278,8 +278,8 @@ def network(graph: Path, kind: str, normalization: str, themes: tuple[str, ...],
       carekg network build/graph.ttl --kind divergence --since 2021 -o divergence.html
       carekg network build/graph.ttl --kind agreement --normalize jaccard -o agreement.graphml
     """
-    from .decisions import open_view
-    from .netexport import write_network
+    from carekg.review.decisions import open_view
+    from carekg.view.netexport import write_network
 
     report = write_network(
         open_view(graph, raw=raw), kind, output, normalization=normalization, min_weight=min_weight, duplicates=duplicates,
@@ -344,7 +344,7 @@ def query(graph: Path | None, query: str | None, bindings: tuple[str, ...], fmt:
     """
     import shutil
 
-    from .query import format_result, format_stream, listing, query_graph, row_limit, stream_graph
+    from carekg.store.query import format_result, format_stream, listing, query_graph, row_limit, stream_graph
 
     if list_queries:
         click.echo(listing())
@@ -387,7 +387,7 @@ def serve(build: Path, port: int, host: str, cors: bool) -> None:
       carekg serve build
       curl -H 'Accept: text/csv' http://127.0.0.1:7878/query --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3'
     """
-    from .serve import open_endpoint, serve_until_stopped
+    from carekg.store.serve import open_endpoint, serve_until_stopped
 
     endpoint = open_endpoint(build, host, port, cors)
     click.echo(f"SPARQL endpoint (read-only) at {endpoint.url}; Ctrl-C to stop", err=False)
@@ -431,8 +431,8 @@ def review_export(graph: Path, documents: tuple[str, ...], unreviewed: bool, out
     Example:
       carekg review export build/graph.ttl --document '00[0-2]*.txt' -o review.csv
     """
-    from .decisions import open_view
-    from .review import review_sheet, write_review_sheet
+    from carekg.review.decisions import open_view
+    from carekg.review.sheets import review_sheet, write_review_sheet
 
     if not documents and not unreviewed:
         raise click.UsageError("choose documents with --document FILE (patterns allowed) or --unreviewed")
@@ -460,7 +460,7 @@ def review_import(sheet: Path, corrections: Path, by: str | None, keep_going: bo
     Example:
       carekg review import review.csv --into corpus/corrections.csv --by "Ann Analyst"
     """
-    from .review import import_review
+    from carekg.review.sheets import import_review
 
     report = import_review(sheet, corrections, by)
     for line in report.problems:
@@ -494,7 +494,7 @@ def push(graph: Path, endpoint: str, graph_iri: str | None, append: bool, timeou
       carekg serve build                       a read-only SPARQL endpoint at http://127.0.0.1:7878/query
   carekg push build/graph.ttl --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/carekg/graph
     """
-    from .push import push_graph
+    from carekg.store.push import push_graph
 
     result = push_graph(graph, endpoint, graph_iri, replace=not append, timeout=timeout, follow=follow)
     click.echo(f"Pushed {graph}: {result.line()}")

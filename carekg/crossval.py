@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from carekg.errors import EvaluationError
-from carekg.evaluate import CATEGORIES, Evaluation, Score, evaluate_graph_file, load_gold
+from carekg.review.evaluate import CATEGORIES, Evaluation, Score, evaluate_graph_file, load_gold
 
 __all__ = ["CorpusSet", "CrossValidation", "DEFAULT_SETS", "NAMED_PROPOSALS", "cross_validate", "default_sets",
            "parse_set"]

@@ -19,7 +19,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator
 
-from .errors import BuildStopped
+from carekg.errors import BuildStopped
 
 __all__ = ["BuildStopped", "STOP_SIGNALS", "stop_on_signals", "deferred_signals", "terminate_workers"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from carekg.extract import extract_document
-from carekg.model import Document, Extraction
+from carekg.vocab.model import Document, Extraction
 
 # The publisher of the test texts: an invented charity, in no registry.
 PUBLISHER = "Northfield Kinship Alliance"

@@ -16,8 +16,8 @@ import pytest
 
 from carekg.build import BuildSummary, build, find_conflicts
 from carekg.extract.claims import is_question, quantities
-from carekg.knowledge import load_knowledge
-from carekg.model import Extraction
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Extraction
 from tests.extracttools import run
 
 PUBLISHER = "Marrowby Foster Network"

@@ -26,14 +26,14 @@ import pytest
 from click.testing import CliRunner
 
 import carekg
-from carekg import corpus as corpus_module
-from carekg import rdfio
+from carekg.ingest import corpus as corpus_module
+from carekg.graph import rdfio
 from carekg.build import build
 from carekg.cli import cli
-from carekg.corpus import display_name, read_corpus
-from carekg.htmltext import html_text
-from carekg.model import Agent, Extraction, Mention, Span, Statement
-from carekg.namespace import CKG, DCTERMS, DOC
+from carekg.ingest.corpus import display_name, read_corpus
+from carekg.ingest.htmltext import html_text
+from carekg.vocab.model import Agent, Extraction, Mention, Span, Statement
+from carekg.vocab.namespace import CKG, DCTERMS, DOC
 
 from .conftest import ROOT, SEEDS
 from .test_loaders import docx_bytes, write
@@ -153,7 +153,7 @@ ATTACK_MARKUP = 'We urge action <img src=//evil.example/x.png> href=https://evil
 
 
 def test_quotes_and_titles_that_look_like_remote_references_build(tmp_path, monkeypatch):
-    from carekg.render import remote_references
+    from carekg.view.render import remote_references
 
     hand_coded(monkeypatch)
     result = build_files(tmp_path, {"a.txt": ATTACK_MARKUP + "\n",
@@ -168,7 +168,7 @@ def test_quotes_and_titles_that_look_like_remote_references_build(tmp_path, monk
 
 
 def test_the_guard_still_catches_the_pages_own_remote_markup():
-    from carekg.render import remote_references
+    from carekg.view.render import remote_references
 
     page = ('<html><head><link rel="stylesheet" href="https://cdn.example/b.css"><style>@import "//cdn.example/c.css";'
             '</style></head><body><script src="//cdn.example/v.js"></script><img srcset="a.png 1x, https://x.example/b.png 2x">'
@@ -414,9 +414,9 @@ def long_text(characters: int) -> str:
 
 def test_sections_keep_every_quote_exact_and_short_documents_unchanged():
     from carekg.extract import extract_document
-    from carekg.knowledge import load_knowledge
-    from carekg.model import Document
-    from carekg.sections import extract_in_sections, split_sections
+    from carekg.vocab.knowledge import load_knowledge
+    from carekg.vocab.model import Document
+    from carekg.extract.sections import extract_in_sections, split_sections
 
     knowledge = load_knowledge()
     text = long_text(120_000)
@@ -441,9 +441,9 @@ def test_sections_keep_every_quote_exact_and_short_documents_unchanged():
 def test_a_long_document_costs_linear_time_and_memory(monkeypatch):
     import tracemalloc
 
-    from carekg import sections
+    from carekg.extract import sections
     from carekg.build import extract_to_lines
-    from carekg.model import Document
+    from carekg.vocab.model import Document
 
     monkeypatch.setattr(sections, "SECTION_CHARS", 25_000)  # scaled down from 500,000
     extract_to_lines(Document("warm.txt", long_text(5_000)))  # matchers built once, outside the timing
@@ -536,7 +536,7 @@ def test_a_full_disk_is_one_error_line(tmp_path, monkeypatch):
 
 
 def test_text_that_no_utf8_can_hold_is_repaired_with_a_warning(tmp_path, monkeypatch):
-    from carekg.corpus import LOADERS, Loaded
+    from carekg.ingest.corpus import LOADERS, Loaded
 
     monkeypatch.setitem(LOADERS, ".pdf", lambda data, file: Loaded("We urge \udc80 action.", []))  # a broken font table
     write(tmp_path, "odd.pdf", b"%PDF-1.4 whatever")

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 import carekg
 from carekg.cli import cli
 from carekg.errors import QueryError
-from carekg.push import push_graph
-from carekg.query import run
+from carekg.store.push import push_graph
+from carekg.store.query import run
 
 ENGINES = ["rdflib", "oxigraph"]
 

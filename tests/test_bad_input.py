@@ -200,7 +200,7 @@ def test_output_folder_inside_the_source_is_not_read_back(tmp_path):
 
 
 def test_manifest_with_bad_rows_and_columns(tmp_path):
-    from carekg.corpus import read_corpus
+    from carekg.ingest.corpus import read_corpus
 
     source = tmp_path / "corpus"
     write(source, "a.txt", "Text.")
@@ -215,7 +215,7 @@ def test_manifest_with_bad_rows_and_columns(tmp_path):
 
 
 def test_manifest_without_file_column(tmp_path):
-    from carekg.corpus import read_corpus
+    from carekg.ingest.corpus import read_corpus
 
     source = tmp_path / "corpus"
     write(source, "a.txt", "Text.")

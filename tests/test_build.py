@@ -12,9 +12,9 @@ import pytest
 from carekg import build as build_module
 from carekg.build import build, check_jobs, extract_to_lines
 from carekg.errors import CareKGError
-from carekg.graph import extraction_lines
-from carekg.knowledge import load_knowledge
-from carekg.model import Agent, Claim, Document, Extraction, Mention, Quantity, Span
+from carekg.graph.triples import extraction_lines
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Agent, Claim, Document, Extraction, Mention, Quantity, Span
 
 from .conftest import SEEDS
 from .test_loaders import TRICKY, write

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from carekg.cli import cli
-from carekg.knowledge import load_knowledge
-from carekg.namespace import CB, SKOS
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.namespace import CB, SKOS
 
 from .conftest import SEEDS
 

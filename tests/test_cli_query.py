@@ -168,7 +168,7 @@ def test_a_negative_limit_is_a_usage_error(graph):
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
 def test_streamed_output_is_the_same_through_the_time_limit_or_without(graph, fmt):
     """Rows of csv/tsv/json come from the child process in batches, as found; the text is the same as in one piece."""
-    from carekg.query import format_result, query_graph
+    from carekg.store.query import format_result, query_graph
 
     query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"  # thousands of rows: several batches
     bounded = invoke("query", graph, query, "--format", fmt, "--store", "oxigraph")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from carekg.coalitions import annotate, coalition_profiles, find_coalitions, membership, polarisation
-from carekg.networks import StatementTable, agreement, divergence
+from carekg.networks.coalitions import annotate, coalition_profiles, find_coalitions, membership, polarisation
+from carekg.networks.dna import StatementTable, agreement, divergence
 
 
 def two_blocs() -> StatementTable:

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from carekg.cli import cli
-from carekg.corpus import read_corpus
-from carekg.corrections import ACTIONS, Correction, merge_corrections, parse_corrections
-from carekg.knowledge import shapes_graph
+from carekg.ingest.corpus import read_corpus
+from carekg.review.corrections import ACTIONS, Correction, merge_corrections, parse_corrections
+from carekg.vocab.knowledge import shapes_graph
 
 DATA = Path(__file__).parent / "data"
 HEADER = "action,id,document,actor,proposal,stance,quote,by,note\n"

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from carekg.cli import cli
-from carekg.corrections import COLUMNS
-from carekg.anchors import locate_quote
-from carekg.namespace import PREFIXES
-from carekg.networks import StatementRecord, affiliation, agreement, divergence, read_statements
-from carekg.sparql import execute, open_store
+from carekg.review.corrections import COLUMNS
+from carekg.review.anchors import locate_quote
+from carekg.vocab.namespace import PREFIXES
+from carekg.networks.dna import StatementRecord, affiliation, agreement, divergence, read_statements
+from carekg.store.sparql import execute, open_store
 
 from .conftest import SEEDS
 
@@ -376,7 +376,7 @@ def test_unreviewed_and_raw_queries(builds, decisions):
 
 @pytest.mark.parametrize("name", ["corrections", "unreviewed", "evidence", "supporters"])
 def test_both_engines_answer_alike_on_a_corrected_graph(builds, name):
-    from carekg.query import query_graph
+    from carekg.store.query import query_graph
 
     graph = builds[0] / "graph.ttl"
     rdflib_rows, oxigraph_rows = (query_graph(graph, name, store=store).rows for store in ("rdflib", "oxigraph"))

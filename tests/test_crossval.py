@@ -20,9 +20,9 @@ from carekg.cli import cli
 from carekg.crossval import (NAMED_PROPOSALS, CorpusSet, CrossValidation, cross_validate, default_sets,
                              parse_set)
 from carekg.errors import EvaluationError
-from carekg.evaluate import CATEGORIES, Evaluation, Score
+from carekg.review.evaluate import CATEGORIES, Evaluation, Score
 from carekg.extract.recogniser import Recogniser, base_recogniser, held_out
-from carekg.knowledge import load_knowledge
+from carekg.vocab.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 MESSAGE = "not a set: {!r}; give a documents folder and its gold folder as DOCS:GOLD"

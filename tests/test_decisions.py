@@ -10,12 +10,12 @@ import pytest
 from rdflib import Graph
 
 from carekg.api import example_graph
-from carekg.corrections import Correction
-from carekg.decisions import apply_delta, open_view, plan_corrections, raw_view
-from carekg.export import export_rows
-from carekg.namespace import CL, PREFIXES, ST
-from carekg.sparql import execute
-from carekg.validate import validate_graph
+from carekg.review.corrections import Correction
+from carekg.review.decisions import apply_delta, open_view, plan_corrections, raw_view
+from carekg.networks.export import export_rows
+from carekg.vocab.namespace import CL, PREFIXES, ST
+from carekg.store.sparql import execute
+from carekg.graph.validate import validate_graph
 
 TRUST = "example-trust.txt"
 RAISE = f"{TRUST}/example-trust/raise-care-leaving-age/0-58"
@@ -243,8 +243,8 @@ def test_a_row_whose_passage_moved_applies_where_it_is_now():
 # --- the ids where analysts see statements ---------------------------------------------------------
 
 def test_statement_ids_are_in_query_results_and_the_views():
-    from carekg.query import run
-    from carekg.render import build_views
+    from carekg.store.query import run
+    from carekg.view.render import build_views
 
     source = store()
     supporters = run(source, "supporters", {"proposal": "raise-care-leaving-age"})

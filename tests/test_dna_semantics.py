@@ -1,7 +1,7 @@
 """carekg's networks against a plain, independent reading of DNA's formulas (../shared/dna-semantics.md).
 
 The reference below is written from the formulas alone, with loops over
-dictionaries and nothing from ``carekg.networks``: duplicate filtering in text
+dictionaries and nothing from ``carekg.networks.dna``: duplicate filtering in text
 order, the actor × proposal × stance counts ``A``, then congruence, conflict,
 subtract and the two-mode ``ignore`` weights with every normalisation. A
 generated corpus goes through the real path (statements → RDF graph → SPARQL →
@@ -16,9 +16,9 @@ from itertools import combinations
 
 import pytest
 
-from carekg.knowledge import load_knowledge
-from carekg.model import Document, Extraction, Span, Statement
-from carekg.networks import affiliation, agreement, divergence, read_statements, subtract
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Document, Extraction, Span, Statement
+from carekg.networks.dna import affiliation, agreement, divergence, read_statements, subtract
 from tests.test_networks import graph_of
 
 STANCES = ("support", "oppose")

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from carekg.errors import EvaluationError
-from carekg.evaluate import (
+from carekg.review.evaluate import (
     load_scoring_registry,
     Gold, evaluate, format_evaluation, load_gold,
 )
-from carekg.knowledge import load_knowledge
+from carekg.vocab.knowledge import load_knowledge
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 

@@ -13,8 +13,8 @@ import pytest
 from carekg.extract.sentences import analyse
 from carekg.extract.stances import imperative
 from carekg.extract.text import normalise
-from carekg.knowledge import load_knowledge
-from carekg.model import Extraction
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Extraction
 from tests.extracttools import run
 
 PUBLISHER = "Harrowgate Family Rights Collective"

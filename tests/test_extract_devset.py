@@ -23,7 +23,7 @@ import pytest
 
 from carekg.build import build
 from carekg.crossval import CorpusSet, cross_validate
-from carekg.evaluate import format_evaluation, evaluate_graph_file
+from carekg.review.evaluate import format_evaluation, evaluate_graph_file
 
 TESTS = Path(__file__).resolve().parent
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from carekg.knowledge import load_knowledge
-from carekg.model import Extraction
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Extraction
 from tests.extracttools import run
 
 MARLOW = "marlow-foster-carers-trust"

@@ -6,8 +6,8 @@ import pytest
 
 from carekg.extract.boilerplate import is_boilerplate
 from carekg.extract.claims import quantities
-from carekg.knowledge import load_knowledge
-from carekg.model import UNKNOWN_AUTHOR_ID, Extraction
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import UNKNOWN_AUTHOR_ID, Extraction
 from tests.extracttools import PUBLISHER_ID, run
 
 AUTHOR = PUBLISHER_ID

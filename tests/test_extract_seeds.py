@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from carekg.evaluate import evaluate_graph_file
+from carekg.review.evaluate import evaluate_graph_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

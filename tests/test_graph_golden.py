@@ -7,11 +7,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from carekg.corpus import read_corpus
-from carekg.graph import agent_iri, document_iri, extraction_triples, load_graph, write_graph
-from carekg.knowledge import load_knowledge
-from carekg.model import Agent, Claim, Extraction, Mention, Quantity, Span, Statement
-from carekg.namespace import CKG, DCTERMS, OA
+from carekg.ingest.corpus import read_corpus
+from carekg.graph.triples import agent_iri, document_iri, extraction_triples, load_graph, write_graph
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Agent, Claim, Extraction, Mention, Quantity, Span, Statement
+from carekg.vocab.namespace import CKG, DCTERMS, OA
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "tiny-golden.ttl"

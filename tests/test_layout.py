@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from carekg.layout import NodeShape, extent, layout, overlapping_pairs, remove_overlaps, short_label, text_width
+from carekg.view.layout import NodeShape, extent, layout, overlapping_pairs, remove_overlaps, short_label, text_width
 
 
 def boxes_overlap(positions: dict, shapes: dict) -> list:

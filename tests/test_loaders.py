@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from carekg.corpus import load_text, read_corpus
+from carekg.ingest.corpus import load_text, read_corpus
 from carekg.errors import LoadError
 
 # Characters that break offset arithmetic done in bytes or UTF-16: a non-BMP

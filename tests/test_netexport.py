@@ -11,10 +11,10 @@ import networkx as nx
 import pytest
 from tests.test_networks import hand_graph, write_hand_graph
 
-from carekg.coalitions import annotate
+from carekg.networks.coalitions import annotate
 from carekg.errors import NetworkError
-from carekg.netexport import csv_bytes, gexf_bytes, graphml_bytes, scalar_graph, write_network
-from carekg.networks import affiliation, agreement, divergence
+from carekg.view.netexport import csv_bytes, gexf_bytes, graphml_bytes, scalar_graph, write_network
+from carekg.networks.dna import affiliation, agreement, divergence
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 

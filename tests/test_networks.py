@@ -29,10 +29,10 @@ import pytest
 from rdflib import Graph
 
 from carekg.errors import NetworkError
-from carekg.graph import extraction_triples, ontology_triples, write_graph
-from carekg.knowledge import load_knowledge
-from carekg.model import Document, Extraction, Span, Statement
-from carekg.networks import (
+from carekg.graph.triples import extraction_triples, ontology_triples, write_graph
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Document, Extraction, Span, Statement
+from carekg.networks.dna import (
     affiliation, agreement, divergence, network, read_statements, select_statements, subtract,
 )
 
@@ -254,7 +254,7 @@ def test_markup_in_quotes_is_kept_verbatim():
 
 
 def test_pyoxigraph_store_gives_the_same_network(tmp_path):
-    from carekg.sparql import open_store
+    from carekg.store.sparql import open_store
 
     store = open_store(write_hand_graph(tmp_path / "hand.ttl"))
     assert weights(divergence(store)) == weights(divergence(hand_graph()))
@@ -289,7 +289,7 @@ def test_seed_divergence_links_become_and_the_government(seed_graph_path):
 
     ``seed_graph_path`` is ``carekg.build.build("seeds", …)``'s graph.ttl (built once per session).
     """
-    from carekg.sparql import open_store
+    from carekg.store.sparql import open_store
 
     graph = divergence(open_store(seed_graph_path))
     assert graph.has_edge("become", "uk-government")

@@ -16,12 +16,12 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS
 
-import carekg.knowledge as knowledge_module
+import carekg.vocab.knowledge as knowledge_module
 from carekg.errors import OntologyError
 from carekg.extract.text import fold_key, slugify
-from carekg.knowledge import load_knowledge, ontology_dir, ontology_graph, shapes_graph
-from carekg.validate import validate_graph
-from carekg.namespace import AG, CB, CKG, THEME
+from carekg.vocab.knowledge import load_knowledge, ontology_dir, ontology_graph, shapes_graph
+from carekg.graph.validate import validate_graph
+from carekg.vocab.namespace import AG, CB, CKG, THEME
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
@@ -472,7 +472,7 @@ def test_broken_data_does_not_conform(case):
     assert message in text, text
 
 
-# --- carekg.knowledge -----------------------------------------------------------------
+# --- carekg.vocab.knowledge -----------------------------------------------------------------
 
 def test_ontology_dir_holds_the_files():
     assert {"carekg.ttl", "codebook.ttl", "organisations.ttl", "shapes.ttl"} <= {

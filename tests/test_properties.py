@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carekg.corpus import LOADERS, load_text
+from carekg.ingest.corpus import LOADERS, load_text
 from carekg.errors import CareKGError
-from carekg.knowledge import load_knowledge
-from carekg.model import Document
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Document
 
 from .test_loaders import docx_bytes, text_pdf
 

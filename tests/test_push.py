@@ -22,10 +22,10 @@ from click.testing import CliRunner
 
 from carekg.cli import cli
 from carekg.errors import PushError
-from carekg.push import graph_store_url, push_graph
-from carekg.sparql import query_text
+from carekg.store.push import graph_store_url, push_graph
+from carekg.store.sparql import query_text
 
-GRAPH_IRI = "https://w3id.org/carekg/graph/seeds"
+GRAPH_IRI = "https://w3id.org/carekg/graph/triples/seeds"
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 

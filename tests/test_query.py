@@ -19,11 +19,11 @@ from rdflib import Literal, URIRef
 
 from carekg.api import example_graph
 from carekg.errors import QueryError
-from carekg.graph import extraction_triples, ontology_triples, write_graph
-from carekg.knowledge import load_knowledge
-from carekg.model import Claim, Extraction, Mention, Quantity, Span, Statement
-from carekg.namespace import AG, CB
-from carekg.query import (
+from carekg.graph.triples import extraction_triples, ontology_triples, write_graph
+from carekg.vocab.knowledge import load_knowledge
+from carekg.vocab.model import Claim, Extraction, Mention, Quantity, Span, Statement
+from carekg.vocab.namespace import AG, CB
+from carekg.store.query import (
     PARAMETER_TYPES, Result, bind, canned_queries, check_read_only, choose_store, format_result, open_source,
     query_graph, resolve, run,
 )
@@ -60,7 +60,7 @@ def _quantities(quote: str) -> tuple[Quantity, ...]:
 
 def gold_extractions() -> list[Extraction]:
     """One Extraction per seed document, from the gold CSVs (claims with unknown claimants left out)."""
-    from carekg.corpus import read_corpus
+    from carekg.ingest.corpus import read_corpus
 
     knowledge = load_knowledge()
     documents = {d.file: d for d in read_corpus(SEEDS).documents}
@@ -387,7 +387,7 @@ def test_ask_and_construct_answer_as_rows(gold, store):
 # --- stores and formats ---------------------------------------------------------------------------
 
 def test_auto_store_goes_by_file_size(gold_graph_path, monkeypatch):
-    import carekg.query as query_module
+    import carekg.store.query as query_module
 
     assert choose_store(gold_graph_path) == "rdflib"
     monkeypatch.setattr(query_module, "AUTO_OXIGRAPH_BYTES", 1000)
@@ -417,8 +417,8 @@ def test_a_table_too_wide_for_the_terminal_prints_one_block_per_row():
 @pytest.mark.parametrize("query", canned_queries(), ids=lambda q: q.name)
 def test_canned_queries_are_read_only_offline_and_bind_only_variables_they_match(query):
     """So carekg may skip parsing them before each run (0.1–0.5 s of pyparsing on the command line)."""
-    from carekg.query import is_canned
-    from carekg.sparql import assigned_variables, parsed_query
+    from carekg.store.query import is_canned
+    from carekg.store.sparql import assigned_variables, parsed_query
 
     assert is_canned(query)
     assert check_read_only(query.text) == "SELECT"

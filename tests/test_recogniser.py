@@ -22,13 +22,13 @@ import pytest
 
 import carekg.extract
 from carekg.build import build
-from carekg.corrections import Correction
-from carekg.evaluate import gold_files
+from carekg.review.corrections import Correction
+from carekg.review.evaluate import gold_files
 from carekg.extract import recogniser as rec
 from carekg.extract.recogniser import (EXAMPLE_COLUMNS, EXAMPLES_FILE, NONE, Example, Recogniser,
                                        base_recogniser, codebook_examples, corpus_examples, decision_examples,
                                        held_out, holding_out, packaged_examples, read_examples, recogniser_for)
-from carekg.knowledge import load_knowledge
+from carekg.vocab.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 # examples.csv corpus name -> (documents folder, gold folder), as tools/make_examples.py reads them

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from carekg.coalitions import annotate
-from carekg.graph import write_graph
-from carekg.model import Agent, Document, Extraction, Span, Statement
-from carekg.networks import ActorInfo, StatementTable, affiliation, agreement, divergence, read_statements
-from carekg.render import build_views, remote_references, render_html
+from carekg.networks.coalitions import annotate
+from carekg.graph.triples import write_graph
+from carekg.vocab.model import Agent, Document, Extraction, Span, Statement
+from carekg.networks.dna import ActorInfo, StatementTable, affiliation, agreement, divergence, read_statements
+from carekg.view.render import build_views, remote_references, render_html
 from tests.test_networks import graph_of, hand_graph
 from tests.viewtools import View, overlapping_labels
 
@@ -179,7 +179,7 @@ def test_an_empty_network_says_so(browser, tmp_path):
 
 
 def test_views_from_a_graph_file(browser, tmp_path):
-    from carekg.sparql import open_store
+    from carekg.store.sparql import open_store
 
     path = tmp_path / "markup.ttl"
     write_graph(markup_graph(), path)
@@ -204,7 +204,7 @@ def _assert_no_overlap(browser, page: bytes, folder: Path, name: str) -> int:
 
 
 def test_seed_views_have_no_overlapping_labels(browser, seed_build_dir, tmp_path):
-    from carekg.sparql import open_store
+    from carekg.store.sparql import open_store
 
     for name in ("agreement.html", "divergence.html"):
         drawn = _assert_no_overlap(browser, (seed_build_dir / name).read_bytes(), tmp_path, name)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from carekg.serve import open_endpoint, run_in_thread
+from carekg.store.serve import open_endpoint, run_in_thread
 
 from .conftest import ROOT
 
@@ -38,8 +38,8 @@ def _select(url: str, query: str, accept: str = "application/sparql-results+json
 
 
 def _statements(build: Path) -> int:
-    from carekg.query import run
-    from carekg.sparql import open_store
+    from carekg.store.query import run
+    from carekg.store.sparql import open_store
 
     return run(open_store(build), COUNT_STATEMENTS).rows[0]["n"]
 

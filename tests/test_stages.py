@@ -1,4 +1,4 @@
-"""The stage report (carekg/stages.py) on small hand-made rows, and `carekg evaluate --stages`."""
+"""The stage report (carekg/review/stages.py) on small hand-made rows, and `carekg evaluate --stages`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from carekg.cli import cli
-from carekg.evaluate import Gold, evaluate, evaluate_graph_file
-from carekg.knowledge import load_knowledge
-from carekg.stages import FP_KINDS, MISS_KINDS, stage_report, stage_report_for_graph
+from carekg.review.evaluate import Gold, evaluate, evaluate_graph_file
+from carekg.vocab.knowledge import load_knowledge
+from carekg.review.stages import FP_KINDS, MISS_KINDS, stage_report, stage_report_for_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "tests" / "gold"

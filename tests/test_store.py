@@ -21,11 +21,11 @@ import carekg
 from carekg.api import _EXAMPLE_TEXTS
 from carekg.build import build
 from carekg.cli import cli
-from carekg.graph import load_graph
-from carekg.rdfio import load_store
-from carekg.query import canned_queries, open_source, run
-from carekg.sparql import open_store
-from carekg.store import StoreNotUsed, open_beside, store_for
+from carekg.graph.triples import load_graph
+from carekg.graph.rdfio import load_store
+from carekg.store.query import canned_queries, open_source, run
+from carekg.store.sparql import open_store
+from carekg.store.disk import StoreNotUsed, open_beside, store_for
 
 from .conftest import ROOT
 from .test_query import BINDINGS, STORES, normalised
@@ -215,7 +215,7 @@ def test_opening_the_store_while_another_process_builds_into_the_folder(tmp_path
 def test_the_build_keeps_the_answer_of_every_canned_query(seed_build_dir):
     import sqlite3
 
-    from carekg.answers import ANSWERS, NOT_KEPT
+    from carekg.store.answers import ANSWERS, NOT_KEPT
 
     tables = {name for (name,) in sqlite3.connect(seed_build_dir / "store" / ANSWERS).execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE '%:%' AND name != '_views'")}
@@ -225,7 +225,7 @@ def test_the_build_keeps_the_answer_of_every_canned_query(seed_build_dir):
 
 @pytest.mark.parametrize("name", sorted(q.name for q in canned_queries()))
 def test_canned_answers_from_the_build_equal_the_engine_bound_and_unbound_paged_or_not(seed_build_dir, sources, name):
-    from carekg.query import query_graph
+    from carekg.store.query import query_graph
 
     for values in ({}, BINDINGS.get(name, {})):
         engine = run(sources["store"], name, values)
@@ -237,8 +237,8 @@ def test_canned_answers_from_the_build_equal_the_engine_bound_and_unbound_paged_
 
 
 def test_canned_answers_come_from_the_table_and_raw_from_the_graph(seed_build_dir, monkeypatch):
-    import carekg.answers as answers
-    from carekg.query import query_graph
+    import carekg.store.answers as answers
+    from carekg.store.query import query_graph
 
     calls = []
     real = answers.precomputed

@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from carekg.coalitions import annotate
-from carekg.networks import affiliation, agreement, divergence, read_statements, subtract
-from carekg.render import render_html
+from carekg.networks.coalitions import annotate
+from carekg.networks.dna import affiliation, agreement, divergence, read_statements, subtract
+from carekg.view.render import render_html
 from tests.test_networks import hand_graph
 from tests.viewcorpus import reading_graph, sentence_after, sentence_before
 from tests.viewtools import View
@@ -350,7 +350,7 @@ def test_beyond_the_text_limit_statements_count_without_their_quotes(browser, ta
 
 
 def test_a_node_with_thousands_of_statements_draws_them_in_batches(browser, tmp_path):
-    from carekg.networks import StatementTable
+    from carekg.networks.dna import StatementTable
 
     records = [{"actor": "busy", "proposal": f"p{k % 4}", "stance": "support", "document": f"d{k}.txt", "quote": f"Quote {k}.",
                 "start": 0, "end": 9, "issued": "2021"} for k in range(1200)]

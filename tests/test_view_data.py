@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from carekg.cli import cli
-from carekg.coalitions import annotate
-from carekg.graph import write_graph
-from carekg.networks import agreement, read_statements, select_statements
-from carekg.passages import context
-from carekg.viewdata import view_data
+from carekg.networks.coalitions import annotate
+from carekg.graph.triples import write_graph
+from carekg.networks.dna import agreement, read_statements, select_statements
+from carekg.networks.passages import context
+from carekg.view.data import view_data
 from tests.viewcorpus import reading_graph, sentence_after, sentence_before
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ import functools
 
 from rdflib import Graph
 
-from carekg.model import Document, Extraction, Span, Statement
+from carekg.vocab.model import Document, Extraction, Span, Statement
 from tests.test_networks import graph_of
 
 PROPOSALS = {

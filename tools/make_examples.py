@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from carekg.evaluate import gold_files  # noqa: E402
-from carekg.corpus import read_corpus  # noqa: E402
+from carekg.review.evaluate import gold_files  # noqa: E402
+from carekg.ingest.corpus import read_corpus  # noqa: E402
 from carekg.extract.recogniser import EXAMPLE_COLUMNS, EXAMPLES_FILE, NONE  # noqa: E402
 from carekg.extract.sentences import analyse  # noqa: E402
 from carekg.extract.stances import line_cues, position_sentences  # noqa: E402

@@ -8,7 +8,12 @@ into the original text. Matchers are built once per Knowledge and cached.
 Each stage is a module with one job: ``sentences`` (lines, tokens, stems),
 ``actors``/``persons``/``speakers`` (who is named, who speaks), ``proposals``
 (codebook concepts), ``stances``, ``claims`` and ``emergent``. The word
-lists they read are data, in ``lexicon.yaml`` (loaded by ``lexicon``).
+lists they read are data, in ``lexicon.yaml`` (loaded by ``lexicon``). A long
+document is read in sections (``sections``); the proposal recogniser learned
+from examples is ``recogniser``.
+
+Stage 2 of the pipeline. May import: :mod:`carekg.ingest`, :mod:`carekg.vocab`,
+and the base modules (:mod:`carekg.errors`, :mod:`carekg.stopping`).
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ from carekg.extract.speakers import Actors, cited_hits, find_actors, possessive_
 from carekg.extract.stances import Cue, Judgement, answer_stance, carries_stance, imperative, judge, line_cues, \
     position_sentences, third_party_on_topic
 from carekg.extract.text import normalise
-from carekg.knowledge import Knowledge
-from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Claim, Document, Extraction, Mention, Span, Statement
+from carekg.vocab.knowledge import Knowledge
+from carekg.vocab.model import UNKNOWN_AUTHOR_ID, Agent, Claim, Document, Extraction, Mention, Span, Statement
 
 __all__ = ["extract_document", "resources"]
 

@@ -23,8 +23,8 @@ from spacy.tokens import Doc
 from carekg.extract import lexicon
 from carekg.extract.sentences import nlp
 from carekg.extract.text import fold_key, normalise, slugify
-from carekg.knowledge import Knowledge
-from carekg.model import Agent
+from carekg.vocab.knowledge import Knowledge
+from carekg.vocab.model import Agent
 
 # The words by which English names bodies and persons (lexicon.yaml, actors):
 # head nouns of organisations' names ("Trust", "Network"), heads that may come

@@ -28,7 +28,7 @@ from spacy.matcher import PhraseMatcher
 
 from carekg.extract import lexicon
 from carekg.extract.sentences import FUNCTION_WORDS, Sent, is_question, nlp, phrase_doc
-from carekg.model import Quantity
+from carekg.vocab.model import Quantity
 
 # The claim cue families (lexicon.yaml, claims.cues): family name -> phrases.
 _CUES: dict[str, tuple[str, ...]] = lexicon.families("claims.cues")

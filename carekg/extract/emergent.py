@@ -13,7 +13,7 @@ from __future__ import annotations
 from carekg.extract import lexicon
 from carekg.extract.sentences import FUNCTION_WORDS, Sent
 from carekg.extract.stances import Cue, first_person_ask
-from carekg.model import EmergentProposal
+from carekg.vocab.model import EmergentProposal
 
 # Stems left out of the id (who is asked, the words of asking) and words
 # dropped from the front of the asked text (lexicon.yaml, emergent).

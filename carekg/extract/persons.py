@@ -39,7 +39,7 @@ from carekg.extract.actors import HONORIFICS, ORG_HEADS, ROLE_WORDS, SPEECH_VERB
     hit_at, org_name_at, person_name_at, person_name_before
 from carekg.extract.sentences import Line, Sent
 from carekg.extract.text import fold_key, slugify
-from carekg.model import Agent, Mention, Span
+from carekg.vocab.model import Agent, Mention, Span
 
 
 @dataclass

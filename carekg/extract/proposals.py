@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from carekg.extract import lexicon
 from carekg.extract.sentences import FUNCTION_WORDS, Sent, phrase_doc
-from carekg.knowledge import Knowledge
+from carekg.vocab.knowledge import Knowledge
 
 
 @dataclass(frozen=True)

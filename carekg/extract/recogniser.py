@@ -24,7 +24,7 @@ A model is fitted on first use (a fraction of a second) and kept per process.
 For leave-one-document-out cross-validation (:func:`holding_out`) the model
 that reads a document is fitted without that document's own examples.
 
->>> from carekg.knowledge import load_knowledge
+>>> from carekg.vocab.knowledge import load_knowledge
 >>> recogniser = Recogniser(codebook_examples(load_knowledge()))
 >>> recogniser.rank("Young people should be able to stay in care until they are 21.")[0].proposal
 'raise-care-leaving-age'
@@ -41,7 +41,7 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from carekg.knowledge import Knowledge
+from carekg.vocab.knowledge import Knowledge
 
 __all__ = ["NONE", "Example", "Ranked", "Recogniser", "codebook_examples", "packaged_examples",
            "read_examples", "holding_out", "held_out", "EXAMPLES_FILE", "EXAMPLE_COLUMNS",
@@ -85,7 +85,7 @@ def read_examples(text: str, knowledge: Knowledge, source: str | None = None) ->
     """Examples from a CSV with the columns of ``EXAMPLE_COLUMNS``; rows
     whose proposal the codebook lacks (emergent asks) are left out.
 
-    >>> from carekg.knowledge import load_knowledge
+    >>> from carekg.vocab.knowledge import load_knowledge
     >>> rows = "corpus,document,proposal,stance,passage\\nx,a.txt,raise-care-leaving-age,support,stay to 21\\n"
     >>> read_examples(rows, load_knowledge())
     [Example(text='stay to 21', proposal='raise-care-leaving-age', document='a.txt', source='x')]
@@ -103,7 +103,7 @@ def read_examples(text: str, knowledge: Knowledge, source: str | None = None) ->
 def decision_examples(decisions: Iterable, documents: dict[str, tuple[str, str]],
                       knowledge: Knowledge) -> list[Example]:
     """Examples from analysts' decisions on statements (rows of
-    ``corrections.csv``, :class:`carekg.corrections.Correction`): the passage
+    ``corrections.csv``, :class:`carekg.review.corrections.Correction`): the passage
     of an ``add`` is an example of its proposal; the passage of an ``accept``
     or ``change`` is an example of the proposal the analyst left it with; the
     passage of a ``reject`` is an example of no proposal (``NONE``). Decisions
@@ -113,11 +113,11 @@ def decision_examples(decisions: Iterable, documents: dict[str, tuple[str, str]]
     A decided statement's passage is the row's ``quote`` (what the analyst
     read), else the text at the statement id's offsets. ``documents`` maps
     the document part of a statement id (``<document>/<actor>/<proposal>/<start>-<end>``,
-    the document as :func:`carekg.graph.document_slug` writes it) to the
+    the document as :func:`carekg.graph.triples.document_slug` writes it) to the
     document's file name and text.
 
     >>> from types import SimpleNamespace as Row
-    >>> from carekg.knowledge import load_knowledge
+    >>> from carekg.vocab.knowledge import load_knowledge
     >>> text = "We back a right to stay in care until 21. Nothing else."
     >>> rows = [Row(action="reject", id="a%20b.txt/x/kinship-allowance/42-55", proposal="", quote="", document=""),
     ...         Row(action="change", id="a%20b.txt/x/kinship-allowance/0-41", proposal="raise-care-leaving-age",

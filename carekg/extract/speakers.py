@@ -37,7 +37,7 @@ from carekg.extract.references import common_word, mask_names, possessive_owners
 from carekg.extract.sentences import Line, Sent
 from carekg.extract.text import slugify
 from carekg.extract.voice import document_voice
-from carekg.model import UNKNOWN_AUTHOR_ID, Agent, Document, Mention, Span
+from carekg.vocab.model import UNKNOWN_AUTHOR_ID, Agent, Document, Mention, Span
 
 __all__ = ["Actors", "cited_hits", "find_actors", "possessive_owners", "registry_agent", "resolve_publisher"]
 

@@ -11,7 +11,7 @@ from carekg.extract import lexicon
 from carekg.extract.actors import AgentIndex
 from carekg.extract.persons import Actors
 from carekg.extract.sentences import Line, Sent
-from carekg.model import UNKNOWN_AUTHOR_ID, Mention
+from carekg.vocab.model import UNKNOWN_AUTHOR_ID, Mention
 
 __all__ = ["document_voice"]
 
