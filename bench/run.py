@@ -152,8 +152,32 @@ def generate_corpus(folder: Path, documents: int, seed: int = 6) -> int:
     return total
 
 
+def _size(path: Path) -> int:
+    """Bytes of a file, or of every file below a folder."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _pss(pid: int) -> int:
+    """A process's proportional set size in bytes, from /proc/PID/smaps_rollup (0 where there is none)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except FileNotFoundError:
+        pass
+    return 0
+
+
 class PeakMemory:
-    """Samples the resident memory of this process plus all its children (the build's workers)."""
+    """Samples the memory of this process plus all its children (the build's workers).
+
+    ``peak`` sums resident sizes (RSS), as earlier runs reported; it counts a
+    page that a forked worker shares with the build once per process.
+    ``peak_pss`` sums proportional set sizes (Linux ``smaps_rollup``), which
+    count a shared page once in all: the memory the build really takes.
+    """
 
     def __init__(self, interval: float = 0.05):
         import psutil
@@ -161,23 +185,26 @@ class PeakMemory:
         self.process = psutil.Process()
         self.interval = interval
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> int:
+    def _sample(self) -> tuple[int, int]:
         import psutil
 
-        total = 0
+        total = proportional = 0
         for process in [self.process, *self.process.children(recursive=True)]:
             try:
                 total += process.memory_info().rss
-            except psutil.Error:  # a worker exited between listing and reading
+                proportional += _pss(process.pid)
+            except (psutil.Error, OSError):  # a worker exited between listing and reading
                 pass
-        return total
+        return total, proportional
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
+            total, proportional = self._sample()
+            self.peak, self.peak_pss = max(self.peak, total), max(self.peak_pss, proportional)
             self._stop.wait(self.interval)
 
     def __enter__(self) -> "PeakMemory":
@@ -187,7 +214,8 @@ class PeakMemory:
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, self._sample())
+        total, proportional = self._sample()
+        self.peak, self.peak_pss = max(self.peak, total), max(self.peak_pss, proportional)
 
 
 TYPICAL_VALUES = {"proposal": ["raise-care-leaving-age"], "agent": ["become", "fostering-network"]}
@@ -286,6 +314,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--profile", type=Path, help="write a cProfile of the build (parent process) to this file")
     parser.add_argument("--corrections", type=int, default=0, metavar="N",
                         help="measure a build applying N analysts' decisions (corrections.csv)")
+    parser.add_argument("--spacy", action="store_true",
+                        help="also report the build's CPU cost as a ratio to spaCy's over the same text (bench/baseline.py)")
     args = parser.parse_args(argv)
 
     from carekg.build import build
@@ -345,9 +375,20 @@ def main(argv: list[str] | None = None) -> dict:
         "cpu_seconds": {"parent": round(parent_cpu, 1), "workers": round(worker_cpu, 1)},
         "load_average_before": round(load_before, 2),
         "peak_rss_megabytes": round(memory.peak / 1e6),
+        "peak_pss_megabytes": round(memory.peak_pss / 1e6),
         "validation": summary.validation,
         "failed_files": sum(1 for o in summary.outcomes if o.status == "failed"),
     }
+    after = ("load", "extract")
+    result["after_extraction_seconds"] = round(total - sum(summary.seconds.get(name, 0.0) for name in after), 2)
+    result["disk_megabytes"] = {name: round(_size(out / name) / 1e6, 1) for name in ("graph.ttl", "store", "store/answers.sqlite")} \
+        | {"all outputs": round(_size(out) / 1e6, 1)}
+    if args.spacy:
+        from baseline import spacy_cpu_seconds, texts_of
+
+        spacy_seconds, _ = spacy_cpu_seconds(texts_of(corpus))
+        result["spacy_cpu_seconds"] = round(spacy_seconds, 1)
+        result["cost_ratio_to_spacy"] = round((parent_cpu + worker_cpu) / spacy_seconds, 2)
     if summary.corrections is not None:
         result["corrections"] = summary.corrections.counts()
         (corpus / "corrections.csv").unlink()

@@ -6,8 +6,18 @@ sorted, and the parent concatenates them in file order (de-duplicating the few
 lines documents share), so ``jobs=N`` gives byte-identical output to ``jobs=1``.
 Bulk graph work goes through pyoxigraph (Turtle writing, the store the exports
 query), not rdflib, whose pure-Python speed does not scale to millions of
-triples. Every output is computed in memory first and then written to a
-temporary file and renamed into place: a failed or interrupted build leaves
+triples.
+
+Once the graph is built, its outputs are independent of one another: Turtle
+and the on-disk store are written from the N-Triples parts on disk; the CSV
+exports, the views and the canned answers query an in-memory store of the
+graph. With ``jobs`` > 1 they run side by side in forked processes, which
+share that store copy-on-write rather than each reading the graph again (the
+on-disk store answers these whole-graph queries ten times slower: 287 s
+against 30 s for the exports of 10,000 documents). Each writes its files as
+it makes them, hidden beside their targets in the output folder, and hands
+back only their paths; when all are done the files are renamed into place
+together. A failed or interrupted build removes what it staged and leaves
 the previous outputs as they were.
 """
 
@@ -16,33 +26,35 @@ from __future__ import annotations
 import collections
 import contextlib
 import json
+import multiprocessing
 import os
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from carekg import __version__
+from carekg.errors import CareKGError, OutputError
+from carekg.extract.recogniser import corpus_examples, decision_examples
+from carekg.graph.buildcheck import Candidate, Validation, sample_document
+from carekg.graph.triples import (document_slug, extraction_utf8_lines, ontology_triples, output_errors, run_triples,
+                                  stage_file, staged_stream, to_ntriples_lines, write_turtle)
 from carekg.ingest.corpus import CORRECTIONS_NAME, DEFAULT_MAX_BYTES, FileOutcome, display_name, read_corpus
+from carekg.networks.export import EXPORT_KINDS, export_stream, write_csv
+from carekg.review.conflicts import ConflictFinder, find_conflicts
 from carekg.review.corrections import read_corrections
 from carekg.review.decisions import CorrectionsOutcome, apply_corrections
-from carekg.extract.recogniser import corpus_examples, decision_examples
-from carekg.errors import CareKGError, OutputError
-from carekg.networks.export import EXPORT_KINDS, csv_bytes, export_rows
+from carekg.stopping import deferred_signals, stop_on_signals, terminate_workers, timed_call
 from carekg.store.answers import write_answers
-from carekg.graph.buildcheck import Candidate, Validation, sample_document
-from carekg.graph.triples import (document_slug, extraction_utf8_lines, ontology_triples, output_errors, run_triples, serialise_turtle,
-                    stage_file, to_ntriples_lines)
-from carekg.vocab.knowledge import load_knowledge
+from carekg.store.disk import ANSWERS, GRAPH_NAME, STORE_DIR, check_store_place, swap_into_place, write_record, write_store
 from carekg.view.render import build_views
+from carekg.vocab.knowledge import load_knowledge
 from carekg.vocab.model import Document
 from carekg.vocab.namespace import CL, DOC, ST
-from carekg.store.disk import GRAPH_NAME, STORE_DIR, check_store_place, swap_into_place, write_record, write_store
-from carekg.stopping import deferred_signals, stop_on_signals, terminate_workers
 
 __all__ = ["DocumentResult", "BuildSummary", "build", "extract_to_lines", "check_jobs", "write_outputs", "find_conflicts"]
 
@@ -51,6 +63,11 @@ Progress = Callable[[int, int], None]
 # this size the whole graph is checked; above it, the ontology plus an evenly
 # spread sample of documents of about this size, so the check stays a few seconds.
 VALIDATE_MAX_TRIPLES = 25_000
+# pyoxigraph's in-memory store takes about 350 bytes a triple (2.1 GB for the 6 million triples of
+# 10,000 synthetic documents). Up to this size the outputs query the graph in memory; above it, in
+# the on-disk store, about three times slower (bench/README.md) but in memory that does not grow
+# with the corpus.
+MEMORY_STORE_MAX_TRIPLES = 8_000_000
 
 
 @dataclass
@@ -321,6 +338,8 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
 
     checking: Validation | None = None
     store_scratch: tempfile.TemporaryDirectory | None = None
+    outputs: dict[str, bytes | Path] = {}  # bytes, or files staged in out by the output tasks
+    staged: list[Path] = []  # every file staged so far: removed if the build does not finish
     try:
         # Documents' N-Triples go to a scratch file as they arrive (in file order), so
         # the parent never holds the whole graph as text: the store and Turtle read it.
@@ -347,49 +366,68 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
                     if not has_corrections:
                         checking.start()
 
+            # The outputs written from the graph's N-Triples parts alone (Turtle, the on-disk store)
+            # go to worker processes as soon as the parts are final; the ones that query the graph
+            # run here meanwhile, on the in-memory store (see the module's docstring).
+            with output_errors(out):
+                store_scratch = tempfile.TemporaryDirectory(prefix=".carekg-build-store-", dir=out)
+            staged_store = Path(store_scratch.name) / STORE_DIR
+            writers = _Outputs(jobs, stages, staged)
+
+            # Up to MEMORY_STORE_MAX_TRIPLES the graph is queried in memory; a larger one is queried in
+            # the on-disk store, written first, so that memory does not grow with the corpus.
+            in_memory = summary.triples <= MEMORY_STORE_MAX_TRIPLES
+
+            def write_files(parts: list[Path]) -> None:
+                writers.start(([_Task("store", write_store, (parts, staged_store))] if in_memory else [])
+                              + [_Task("serialise", write_turtle, (parts, out / GRAPH_NAME))])
+
             with stages("graph"):
                 # A canonical N-Triples text without sorting millions of lines: the ontology
                 # and the shared lines sorted, then each document's sorted block in file order.
                 # Same inputs, same bytes, whatever the number of workers.
-                head = b"".join([*header, *sorted(extracted.shared)])
+                head = Path(scratch) / "head.nt"
+                with output_errors(head):
+                    head.write_bytes(b"".join([*header, *sorted(extracted.shared)]))
                 del extracted
-                store = _store_from_ntriples(head, spool)
+                if not has_corrections:
+                    write_files([head, spool])  # forked before the store grows: the workers share none of it
+                if in_memory:
+                    store = _store_from_ntriples(head, spool)
+                else:
+                    with stages("store"):
+                        write_store([head, spool], staged_store)
+                    store = _open_disk_store(staged_store)  # corrections, if any, are applied to it
 
-            parts: list[bytes | Path] = [head, spool]
             if has_corrections:
                 with stages("corrections"):
                     summary.corrections = apply_corrections(store, corrections_file)
                     delta = summary.corrections.delta
                     removed = {line.encode("utf-8") for line in delta.remove}
-                    added = [line.encode("utf-8") for line in delta.add]
+                    added = Path(scratch) / "added.nt"
+                    with output_errors(added):
+                        added.write_bytes(b"".join(line.encode("utf-8") for line in delta.add))
                     # The analysts' lines come last, as a sorted block of their own.
-                    parts = [head, _without(spool, removed), b"".join(added)]
-                    summary.triples += len(added) - len(removed)
+                    write_files([head, _without(spool, removed), added])
+                    summary.triples += len(delta.add) - len(removed)
                 if checking is not None:
                     with stages("validate"):
-                        checking.start((removed, added))
+                        checking.start((removed, [line.encode("utf-8") for line in delta.add]))
 
-            with stages("serialise"):
-                outputs: dict[str, bytes] = {"graph.ttl": serialise_turtle(parts)}
-            with stages("store"), output_errors(out):
-                # The on-disk store, from the very lines graph.ttl was written from (bulk loads, which
-                # are 4× faster than copying the in-memory store); swapped into place with the files below.
-                store_scratch = tempfile.TemporaryDirectory(prefix=".carekg-build-store-", dir=out)
-                staged_store = Path(store_scratch.name) / STORE_DIR
-                write_store(parts, staged_store)
-                del head, parts
-
-        with stages("export"):
-            for kind in EXPORT_KINDS:
-                columns, rows = export_rows(store, kind)
-                outputs[f"{kind}.csv"] = csv_bytes(columns, rows)
-                if kind == "statements":  # the graph as corrected: a statement an analyst rejected is no conflict
-                    summary.conflicts = find_conflicts(rows)
-        with stages("views"):
-            outputs.update(build_views(store))
-        with stages("answers"):
-            write_answers(store, staged_store)  # canned listings, so that they page in milliseconds
-        del store
+            try:
+                exports, summary.conflicts = writers.run("export", _write_exports, store, out)
+                outputs.update(exports)
+                outputs.update(writers.run("views", _write_views, store, out))
+                answers_folder = Path(scratch) / "answers"
+                answers_folder.mkdir()
+                writers.run("answers", write_answers, store, answers_folder)  # canned listings, paged in milliseconds
+                del store
+                with stages("outputs"):  # the wait for the workers, when they are still writing
+                    outputs[GRAPH_NAME] = writers.finish()["serialise"]
+            finally:
+                writers.close()
+            with output_errors(staged_store):
+                os.replace(answers_folder / ANSWERS, staged_store / ANSWERS)  # kept in the store's folder
 
         if checking is not None:
             with stages("validate"):  # only the wait, when it ran in the background
@@ -408,6 +446,8 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
             checking.close(terminate=True)  # a failed or stopped build must not leave a validating process behind
         raise
     finally:
+        for path in staged:
+            path.unlink(missing_ok=True)  # renamed into place by now, unless the build failed
         if store_scratch is not None:
             store_scratch.cleanup()  # the staged store, or the previous one it replaced
     summary.seconds = stages.seconds
@@ -424,32 +464,142 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
     return summary
 
 
+@dataclass
+class _Task:
+    """One output of the build: ``function(*arguments)``, timed as the stage ``name``."""
+
+    name: str
+    function: Callable[..., Any]
+    arguments: tuple
+
+
+class _Outputs:
+    """Runs the build's output tasks: some in worker processes, the others here, all timed as stages.
+
+    :meth:`start` hands tasks to forked workers (with ``jobs`` > 1; otherwise
+    they run at :meth:`finish`); :meth:`run` runs one here at once. Each task
+    writes its files itself, staged beside their targets (recorded in
+    ``staged`` as they arrive), and returns their paths and its small results,
+    never the outputs' bytes. An error or a signal stops the workers at once.
+    """
+
+    def __init__(self, jobs: int, stages: "_Stages", staged: list[Path]) -> None:
+        self._jobs, self._stages, self._staged = jobs, stages, staged
+        self._later: list[_Task] = []
+        self._running: dict[Any, str] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self, tasks: list[_Task]) -> None:
+        if self._jobs <= 1:
+            self._later += tasks
+            return
+        # Spawned, not forked: the workers need only the files the tasks name, and a process forked
+        # while this one runs threads (the SHACL check's pool) can inherit a lock held forever.
+        self._pool = ProcessPoolExecutor(max_workers=min(self._jobs, len(tasks)),
+                                         mp_context=multiprocessing.get_context("spawn"))
+        for task in tasks:
+            self._running[self._pool.submit(timed_call, task.function, *task.arguments)] = task.name
+
+    def run(self, name: str, function: Callable[..., Any], *arguments: Any) -> Any:
+        with self._stages(name):
+            result = function(*arguments)
+        self._staged.extend(_staged_paths(result))
+        return result
+
+    def finish(self) -> dict[str, Any]:
+        """The results of the tasks given to :meth:`start`, by name, once all are done."""
+        results = {task.name: self.run(task.name, task.function, *task.arguments) for task in self._later}
+        pending = set(self._running)
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    if future.exception() is None:
+                        name = self._running[future]
+                        results[name], self._stages.seconds[name] = future.result()
+                        self._staged.extend(_staged_paths(results[name]))
+                for future in done:
+                    future.result()  # a failed task: its error, here
+        except BrokenProcessPool as exc:
+            raise CareKGError(f"a worker process died while writing the outputs (out of memory?); "
+                              f"try fewer --jobs ({exc})") from exc
+        return results
+
+    def close(self) -> None:
+        """Stop the workers (at once, when the build is being abandoned) and release the pool."""
+        if self._pool is None:
+            return
+        unfinished = any(not future.done() for future in self._running)
+        if unfinished:
+            terminate_workers(self._pool)
+        self._pool.shutdown(wait=True, cancel_futures=unfinished)
+        self._pool = None
+
+
+def _staged_paths(result: Any) -> list[Path]:
+    """The staged files in a task's result (a path, a dict of them, or a tuple holding one)."""
+    if isinstance(result, Path):
+        return [result]
+    if isinstance(result, dict):
+        return [value for value in result.values() if isinstance(value, Path)]
+    if isinstance(result, tuple):
+        return [path for item in result for path in _staged_paths(item)]
+    return []
+
+
+def _write_exports(store: Any, out: Path) -> tuple[dict[str, Path], list[dict]]:
+    """The CSV exports, each row written as it is read; the statements' conflicts found on the way."""
+    files: dict[str, Path] = {}
+    finder = ConflictFinder()
+    for kind in EXPORT_KINDS:
+        columns, rows = export_stream(store, kind)
+        if kind == "statements":  # the graph as corrected: a statement an analyst rejected is no conflict
+            rows = _noting(rows, finder.add)
+        with staged_stream(out / f"{kind}.csv") as (stream, staged):
+            write_csv(columns, rows, stream)
+        files[f"{kind}.csv"] = staged
+    return files, finder.conflicts()
+
+
+def _noting(rows: Iterator[dict], note: Callable[[dict], None]) -> Iterator[dict]:
+    for row in rows:
+        note(row)
+        yield row
+
+
+def _write_views(store: Any, out: Path) -> dict[str, Path]:
+    """The agreement and divergence pages, staged in ``out``."""
+    return {name: stage_file(out / name, page) for name, page in build_views(store).items()}
+
+
 class _Stages:
-    """Times named stages: ``with stages("load"): …`` adds to ``seconds["load"]``."""
+    """Times named stages: ``with stages("load"): …`` adds to ``seconds["load"]`` (stages may nest)."""
 
     def __init__(self, report: Callable[[str], None] | None = None) -> None:
         self.seconds: dict[str, float] = {}
-        self._name = ""
-        self._clock = 0.0
+        self._next = ""
+        self._open: list[tuple[str, float]] = []
         self._report = report  # told each stage's name as it starts (the CLI shows it on a terminal)
 
     def __call__(self, name: str) -> "_Stages":
-        self._name = name
+        self._next = name
         return self
 
     def __enter__(self) -> None:
-        self._clock = time.perf_counter()
+        self._open.append((self._next, time.perf_counter()))
         if self._report is not None:
-            self._report(self._name)
+            self._report(self._next)
 
     def __exit__(self, *exc_info: object) -> None:
-        self.seconds[self._name] = self.seconds.get(self._name, 0.0) + time.perf_counter() - self._clock
+        name, started = self._open.pop()
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
-def write_outputs(out: Path, outputs: dict[str, bytes], store: Path | None = None) -> dict[str, Path]:
+def write_outputs(out: Path, outputs: dict[str, bytes | Path], store: Path | None = None) -> dict[str, Path]:
     """Write every output atomically, as a set as far as a file system allows; return their paths.
 
-    Every file is first written in full beside its target; only when all are
+    Every file is first written in full beside its target (an output given
+    as a path is such a file already, staged in ``out``); only when all are
     on disk are they renamed into place. A failure while writing (a full disk)
     therefore replaces nothing, and the renames themselves take microseconds.
     ``store``, a store folder written elsewhere in ``out``, is recorded as the
@@ -458,7 +608,8 @@ def write_outputs(out: Path, outputs: dict[str, bytes], store: Path | None = Non
     staged: list[tuple[Path, Path]] = []
     try:
         for name in sorted(outputs):
-            staged.append((stage_file(out / name, outputs[name]), out / name))
+            content = outputs[name]
+            staged.append((content if isinstance(content, Path) else stage_file(out / name, content), out / name))
         if store is not None:
             check_store_place(out / STORE_DIR)  # before any rename: all outputs are replaced, or none
             graph = next(temporary for temporary, final in staged if final.name == GRAPH_NAME)
@@ -501,6 +652,14 @@ def _decision_examples(source: Path, corpus) -> list:
     return decision_examples(rows, documents, load_knowledge())
 
 
+def _open_disk_store(folder: Path):
+    """The staged on-disk store, open for the outputs' queries (and the corrections' changes)."""
+    import pyoxigraph as ox
+
+    with output_errors(folder):
+        return ox.Store(str(folder))
+
+
 def _store_from_ntriples(*parts: bytes | Path):
     """An in-memory pyoxigraph store of N-Triples given as bytes or files (the exports and views query it)."""
     import pyoxigraph as ox
@@ -538,28 +697,6 @@ def _report(summary: BuildSummary) -> bytes:
         ],
     }
     return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def find_conflicts(rows: list[dict]) -> list[dict]:
-    """Where one actor both supports and opposes one proposal in one document: a conflict to review.
-
-    ``rows`` are the statements export's rows (``export_rows(store, "statements")``).
-    One entry per (document, actor, proposal), with the passages of each side
-    (quote, code-point offsets, statement id), all sorted: the same graph gives
-    the same list.
-    """
-    held: dict[tuple[str, str, str], dict[str, list[dict]]] = {}
-    for row in rows:
-        if row["stance"] in ("support", "oppose"):
-            passage = {"quote": row["quote"], "start": int(row["start"]), "end": int(row["end"]),
-                       "statement_id": row["statement_id"]}
-            held.setdefault((row["document"], row["actor_id"], row["proposal_id"]), {}) \
-                .setdefault(row["stance"], []).append(passage)
-    order = lambda p: (p["start"], p["end"], p["statement_id"])  # noqa: E731
-    return [{"document": document, "actor_id": actor, "proposal_id": proposal,
-             "support": sorted(sides["support"], key=order), "oppose": sorted(sides["oppose"], key=order)}
-            for (document, actor, proposal), sides in sorted(held.items())
-            if "support" in sides and "oppose" in sides]
 
 
 def check_jobs(jobs: int) -> int:

@@ -16,12 +16,15 @@ import contextlib
 import os
 import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from carekg.errors import BuildStopped
 
-__all__ = ["BuildStopped", "STOP_SIGNALS", "stop_on_signals", "deferred_signals", "terminate_workers"]
+__all__ = ["BuildStopped", "STOP_SIGNALS", "stop_on_signals", "deferred_signals", "terminate_workers", "timed_call"]
+
+T = TypeVar("T")
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
@@ -98,3 +101,10 @@ def terminate_workers(pool: ProcessPoolExecutor) -> None:
     if writer is not None:
         with contextlib.suppress(Exception):
             writer.close()
+
+
+def timed_call(function: Callable[..., T], *arguments: Any) -> tuple[T, float]:
+    """``function(*arguments)`` and the seconds it took, measured where it ran (in a worker, say)."""
+    started = time.perf_counter()
+    result = function(*arguments)
+    return result, time.perf_counter() - started

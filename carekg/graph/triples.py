@@ -16,7 +16,7 @@ import tempfile
 import urllib.parse
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -451,6 +451,29 @@ def stage_file(path: Path, data: bytes) -> Path:
     return Path(temporary)
 
 
+@contextlib.contextmanager
+def staged_stream(path: Path) -> Iterator[tuple[IO[bytes], Path]]:
+    """A hidden temporary file beside ``path``, open for writing: ``with staged_stream(p) as (stream, staged):``.
+
+    For outputs written as they are made rather than held whole in memory.
+    On leaving the block the bytes are flushed to disk and the file is kept
+    for ``os.replace(staged, path)``; on an error it is removed. Write errors
+    are :class:`OutputError` (one clear line), as for :func:`stage_file`.
+    """
+    with output_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with output_errors(path), os.fdopen(handle, "wb") as stream:
+            yield stream, Path(temporary)
+            stream.flush()
+            os.fsync(stream.fileno())  # the rename must never expose a file whose bytes are not on disk
+        os.chmod(temporary, _FILE_MODE)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place."""
     temporary = stage_file(path, data)
@@ -475,12 +498,14 @@ def output_errors(path: Path) -> Iterator[None]:
         raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from exc
 
 
-def serialise_turtle(ntriples: list[str] | bytes | list[bytes | Path]) -> bytes:
+def serialise_turtle(ntriples: list[str] | bytes | list[bytes | Path], output: IO[bytes] | None = None) -> bytes | None:
     """Turtle from sorted N-Triples, written by pyoxigraph with carekg's prefixes.
 
     ``ntriples`` is a list of lines, their UTF-8 text, or a list of parts (UTF-8
     text or N-Triples files) read one after another. pyoxigraph keeps the input
-    order, so sorted input gives the same bytes every time.
+    order, so sorted input gives the same bytes every time. Returns the bytes,
+    or with ``output`` (a binary stream) writes them there as they are made and
+    returns None.
     """
     import itertools
 
@@ -496,7 +521,15 @@ def serialise_turtle(ntriples: list[str] | bytes | list[bytes | Path]) -> bytes:
 
     triples = itertools.chain.from_iterable(parse(part, "nt") for part in parts)
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return ox.serialize(triples, output, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+
+
+def write_turtle(parts: list[bytes | Path], path: Path) -> Path:
+    """``path`` as Turtle from the N-Triples parts, staged beside it (see :func:`staged_stream`) and written
+    as it is made; returns the staged file, for ``os.replace`` into place."""
+    with staged_stream(path) as (stream, staged):
+        serialise_turtle(parts, stream)
+    return staged
 
 
 def write_graph(triples: Iterable[Triple], path: Path) -> int:

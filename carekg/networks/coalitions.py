@@ -159,12 +159,28 @@ def _improve(graph: nx.Graph, side: dict[Hashable, int], nodes: list[Hashable], 
         return sum((1 if side[other] == side[node] else -1) * data.get(weight, 1)
                    for other, data in graph[node].items() if other != node)
 
+    # Each node's weight to its own camp minus its weight to the other camp, kept up to date as nodes
+    # move (a move changes only its neighbours' sums), so a pass costs one look per node rather than
+    # a sum over its edges. The decision itself is taken on the exact sum above, so the camps are
+    # the same as when every gain is summed afresh; the running sum only rules out the nodes that
+    # clearly gain nothing.
+    index = {node: i for i, node in enumerate(nodes)}
+    sign = np.array([1.0 if side[node] else -1.0 for node in nodes])
+    neighbours = [[(index[other], float(data.get(weight, 1))) for other, data in graph[node].items() if other != node]
+                  for node in nodes]
+    running = np.array([sign[i] * sum(sign[j] * w for j, w in neighbours[i]) for i in range(len(nodes))])
+    largest = max((sum(abs(w) for _, w in edges) for edges in neighbours), default=0.0)
+    margin = 1e-9 * (1.0 + largest)  # far above the rounding a running sum can gather
     improved = True
     while improved:
         improved = False
-        for node in nodes:
-            if gain(node) > 1e-12:
+        for i, node in enumerate(nodes):
+            if running[i] > 1e-12 - margin and gain(node) > 1e-12:
                 side[node] = 1 - side[node]
+                sign[i] = -sign[i]
+                running[i] = -running[i]
+                for j, w in neighbours[i]:
+                    running[j] += 2 * sign[i] * sign[j] * w
                 improved = True
 
 

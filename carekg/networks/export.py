@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import IO, Iterable, Iterator
 
 from carekg.errors import CareKGError
 from carekg.graph.triples import write_atomic
-from carekg.store.sparql import Row, Source, query_text, select
+from carekg.store.sparql import Row, Source, query_text, select, stream
 
 EXPORT_KINDS = ("statements", "claims", "organisations")
 INTEGER_COLUMNS = ("start", "end")
@@ -20,30 +21,44 @@ INTEGER_COLUMNS = ("start", "end")
 
 def export_rows(source: Source, kind: str) -> tuple[list[str], list[Row]]:
     """Columns and rows of one export kind, in a stable order."""
+    columns, rows = export_stream(source, kind)
+    return columns, list(rows)
+
+
+def export_stream(source: Source, kind: str) -> tuple[list[str], Iterator[Row]]:
+    """Columns and rows of one export kind, the rows made one at a time as they are read.
+
+    For writing a large graph's exports without holding them: the rows are
+    those of :func:`export_rows`, in the same order.
+    """
     if kind not in EXPORT_KINDS:
         raise CareKGError(f"unknown export '{kind}'; choose one of {', '.join(EXPORT_KINDS)}")
-    columns, rows = select(source, query_text(f"export-{kind}"))
-    if kind == "claims":
-        _fill_values(source, rows)
-    for row in rows:
-        for column in INTEGER_COLUMNS:
-            if row.get(column) is not None:
-                row[column] = int(row[column])
-        for column, value in row.items():
-            if value is None:
-                row[column] = ""
-    return columns, rows
+    answer = stream(source, query_text(f"export-{kind}"))
+    values = _claim_values(source) if kind == "claims" else None
+
+    def rows() -> Iterator[Row]:
+        for row in answer.iterate():
+            if values is not None:
+                row["values"] = "; ".join(text for _, text in sorted(values.get(row["claim_id"], ())))
+            for column in INTEGER_COLUMNS:
+                if row.get(column) is not None:
+                    row[column] = int(row[column])
+            for column, value in row.items():
+                if value is None:
+                    row[column] = ""
+            yield row
+
+    return answer.columns, rows()
 
 
-def _fill_values(source: Source, rows: list[Row]) -> None:
-    """Each claim's quantities as "48 percent; falling", in the order the text states them."""
+def _claim_values(source: Source) -> dict[str, list[tuple[int, str]]]:
+    """Each claim's quantities as (index, "48 percent"), to be shown as "48 percent; falling" in text order."""
     stated: dict[str, list[tuple[int, str]]] = {}
     for value in select(source, query_text("export-claim-values"))[1]:
         index = int(str(value["quantity"]).rsplit("/", 1)[1])  # …/value/<index>, minted in text order
         text = f"{value['number']} {value['unit']}" if value["number"] else str(value["unit"])
         stated.setdefault(value["claim_id"], []).append((index, text))
-    for row in rows:
-        row["values"] = "; ".join(text for _, text in sorted(stated.get(row["claim_id"], [])))
+    return stated
 
 
 def all_exports(source: Source) -> dict[str, list[Row]]:
@@ -71,13 +86,27 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def csv_bytes(columns: list[str], rows: list[Row]) -> bytes:
+def csv_bytes(columns: list[str], rows: Iterable[Row]) -> bytes:
     """The rows as CSV for people (spreadsheets): text cells made formula-safe with :func:`spreadsheet_safe`."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows({column: spreadsheet_safe(value) for column, value in row.items()} for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    buffer = io.BytesIO()
+    write_csv(columns, rows, buffer)
+    return buffer.getvalue()
+
+
+def write_csv(columns: list[str], rows: Iterable[Row], output: IO[bytes]) -> int:
+    """Write the rows as :func:`csv_bytes` makes them to a binary stream, one at a time; return how many."""
+    text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=False)
+    try:
+        writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        count = 0
+        for row in rows:
+            writer.writerow({column: spreadsheet_safe(value) for column, value in row.items()})
+            count += 1
+        text.flush()
+    finally:
+        text.detach()  # the caller's stream stays open
+    return count
 
 
 def write_export(source: Source, kind: str, path: Path) -> int:
