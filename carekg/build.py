@@ -8,17 +8,20 @@ Bulk graph work goes through pyoxigraph (Turtle writing, the store the exports
 query), not rdflib, whose pure-Python speed does not scale to millions of
 triples.
 
-Once the graph is built, its outputs are independent of one another: Turtle
-and the on-disk store are written from the N-Triples parts on disk; the CSV
-exports, the views and the canned answers query an in-memory store of the
-graph. With ``jobs`` > 1 they run side by side in forked processes, which
-share that store copy-on-write rather than each reading the graph again (the
-on-disk store answers these whole-graph queries ten times slower: 287 s
-against 30 s for the exports of 10,000 documents). Each writes its files as
-it makes them, hidden beside their targets in the output folder, and hands
-back only their paths; when all are done the files are renamed into place
-together. A failed or interrupted build removes what it staged and leaves
-the previous outputs as they were.
+Once the graph is built, its outputs are independent of one another. Turtle
+and the on-disk store are written from the N-Triples parts on disk, in spawned
+worker processes (with ``jobs`` > 1) that start as soon as the parts are final.
+The CSV exports, the views and the canned answers query the graph in this
+process meanwhile: in an in-memory store up to ``MEMORY_STORE_MAX_TRIPLES``
+(three to four times faster than the on-disk store for these whole-graph
+queries), in the on-disk store above it, so that memory stops growing with the
+corpus. They are not forked to share the in-memory store: a pyoxigraph scan in
+a forked child writes to most of the store's pages (1.7 GB of 2.0 GB copied
+after one full scan at 10,000 documents), so each would hold a copy. Every
+output is written as it is made, hidden beside its target in the output
+folder; when all are done they are renamed into place together. A failed or
+interrupted build removes what it staged and leaves the previous outputs as
+they were.
 """
 
 from __future__ import annotations
@@ -415,19 +418,22 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
                         checking.start((removed, [line.encode("utf-8") for line in delta.add]))
 
             try:
-                exports, summary.conflicts = writers.run("export", _write_exports, store, out)
-                outputs.update(exports)
-                outputs.update(writers.run("views", _write_views, store, out))
-                answers_folder = Path(scratch) / "answers"
-                answers_folder.mkdir()
-                writers.run("answers", write_answers, store, answers_folder)  # canned listings, paged in milliseconds
-                del store
-                with stages("outputs"):  # the wait for the workers, when they are still writing
-                    outputs[GRAPH_NAME] = writers.finish()["serialise"]
+                with output_errors(out):  # a full disk, a folder in the way: one line naming the folder
+                    exports, summary.conflicts = writers.run("export", _write_exports, store, out)
+                    outputs.update(exports)
+                    outputs.update(writers.run("views", _write_views, store, out))
+                    answers_folder = Path(scratch) / "answers"
+                    answers_folder.mkdir()
+                    writers.run("answers", write_answers, store, answers_folder)  # canned listings, paged in milliseconds
+                    del store
+                    with stages("outputs"):  # the wait for the workers, when they are still writing
+                        outputs[GRAPH_NAME] = writers.finish()["serialise"]
             finally:
                 writers.close()
             with output_errors(staged_store):
-                os.replace(answers_folder / ANSWERS, staged_store / ANSWERS)  # kept in the store's folder
+                # Kept in the store's folder. A move within the staging area, not an output put in place:
+                # the outputs' own renames are write_outputs' os.replace, where a signal waits for them all.
+                (answers_folder / ANSWERS).rename(staged_store / ANSWERS)
 
         if checking is not None:
             with stages("validate"):  # only the wait, when it ran in the background
@@ -495,7 +501,8 @@ class _Outputs:
             return
         # Spawned, not forked: the workers need only the files the tasks name, and a process forked
         # while this one runs threads (the SHACL check's pool) can inherit a lock held forever.
-        self._pool = ProcessPoolExecutor(max_workers=min(self._jobs, len(tasks)),
+        # One core is this process's, which queries the graph meanwhile; the workers share the others.
+        self._pool = ProcessPoolExecutor(max_workers=max(1, min(self._jobs - 1, len(tasks))),
                                          mp_context=multiprocessing.get_context("spawn"))
         for task in tasks:
             self._running[self._pool.submit(timed_call, task.function, *task.arguments)] = task.name

@@ -436,19 +436,9 @@ def stage_file(path: Path, data: bytes) -> Path:
     ``os.replace(staged, path)`` then swaps it in atomically. Raises
     ``OutputError`` (one clear line) when the folder cannot be written.
     """
-    with output_errors(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())  # the rename must never expose a file whose bytes are not on disk
-            os.chmod(temporary, _FILE_MODE)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    return Path(temporary)
+    with staged_stream(path) as (stream, staged):
+        stream.write(data)
+    return staged
 
 
 @contextlib.contextmanager
