@@ -18,8 +18,9 @@ queries), in the on-disk store above it, so that memory stops growing with the
 corpus. They are not forked to share the in-memory store: a pyoxigraph scan in
 a forked child writes to most of the store's pages (1.7 GB of 2.0 GB copied
 after one full scan at 10,000 documents), so each would hold a copy. Every
-output is written as it is made, hidden beside its target in the output
-folder; when all are done they are renamed into place together. A failed or
+output is written as it is made, hidden in the output folder (beside its
+target, or in the build's scratch folder there when a worker writes it); when
+all are done they are renamed into place together. A failed or
 interrupted build removes what it staged and leaves the previous outputs as
 they were.
 """
@@ -31,6 +32,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import shutil
 import tempfile
 import time
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
@@ -341,6 +343,7 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
 
     checking: Validation | None = None
     store_scratch: tempfile.TemporaryDirectory | None = None
+    scratch: str | None = None  # the build's scratch folder in out: spooled triples, what the workers write
     outputs: dict[str, bytes | Path] = {}  # bytes, or files staged in out by the output tasks
     staged: list[Path] = []  # every file staged so far: removed if the build does not finish
     try:
@@ -350,8 +353,9 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
             raise OutputError(f"the output folder '{out}' is a file")
         with output_errors(out):
             out.mkdir(parents=True, exist_ok=True)
-            scratch_folder = tempfile.TemporaryDirectory(prefix=".carekg-build-", dir=out)
-        with scratch_folder as scratch:
+            scratch = tempfile.mkdtemp(prefix=".carekg-build-", dir=out)
+        # Removed at the very end (finally, below), after the outputs staged in it are renamed into place.
+        with contextlib.nullcontext(scratch) as scratch:
             spool = Path(scratch) / "documents.nt"
             with stages("extract"), corpus_examples(_decision_examples(source, corpus)):
                 extracted = _extract_corpus(corpus, jobs, progress, spool, summary, sample=validate)
@@ -383,7 +387,8 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
 
             def write_files(parts: list[Path]) -> None:
                 writers.start(([_Task("store", write_store, (parts, staged_store))] if in_memory else [])
-                              + [_Task("serialise", write_turtle, (parts, out / GRAPH_NAME))])
+                              # staged in the scratch folder: a worker stopped mid-write leaves nothing in out
+                              + [_Task("serialise", write_turtle, (parts, Path(scratch) / GRAPH_NAME))])
 
             with stages("graph"):
                 # A canonical N-Triples text without sorting millions of lines: the ontology
@@ -456,6 +461,8 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
             path.unlink(missing_ok=True)  # renamed into place by now, unless the build failed
         if store_scratch is not None:
             store_scratch.cleanup()  # the staged store, or the previous one it replaced
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     summary.seconds = stages.seconds
     finished = datetime.now(timezone.utc)
     run_record = {
@@ -482,7 +489,7 @@ class _Task:
 class _Outputs:
     """Runs the build's output tasks: some in worker processes, the others here, all timed as stages.
 
-    :meth:`start` hands tasks to forked workers (with ``jobs`` > 1; otherwise
+    :meth:`start` hands tasks to spawned workers (with ``jobs`` > 1; otherwise
     they run at :meth:`finish`); :meth:`run` runs one here at once. Each task
     writes its files itself, staged beside their targets (recorded in
     ``staged`` as they arrive), and returns their paths and its small results,

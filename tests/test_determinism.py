@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,21 @@ def test_a_graph_queried_on_disk_gives_the_same_bytes_as_in_memory(corpus, seria
 
     for query in canned_queries():  # the canned answers: the same rows (GROUP_CONCAT's order is unspecified)
         assert normalised(query_graph(tmp_path / "disk", query.name)) == normalised(query_graph(serial, query.name))
+
+
+@pytest.mark.parametrize("stage", ["export_stream", "write_answers"])
+def test_a_stage_failing_beside_the_workers_leaves_previous_outputs_intact(corpus, tmp_path, monkeypatch, stage):
+    """With --jobs 2 Turtle and the store are written by workers: what they staged goes too when the build fails."""
+    out = tmp_path / "out"
+    build(SEEDS, out)
+    before = _snapshot(out)
+
+    def boom(*args, **kwargs):
+        if stage == "write_answers":
+            time.sleep(5)  # the workers have written graph.ttl and the store by now, unless the machine is very busy
+        raise RuntimeError(f"{stage} failed")
+
+    monkeypatch.setattr(build_module, stage, boom)
+    with pytest.raises(RuntimeError, match=f"{stage} failed"):
+        build(corpus, out, jobs=2)
+    assert _snapshot(out) == before  # same files, same bytes, nothing staged left behind
