@@ -14,8 +14,8 @@ worker processes (with ``jobs`` > 1) that start as soon as the parts are final.
 The CSV exports, the views and the canned answers query the graph in this
 process meanwhile: in an in-memory store up to ``MEMORY_STORE_MAX_TRIPLES``
 (three to four times faster than the on-disk store for these whole-graph
-queries), in the on-disk store above it, so that memory stops growing with the
-corpus. They are not forked to share the in-memory store: a pyoxigraph scan in
+queries), in the on-disk store above it, so that the graph itself is not held in
+memory (the views' table of statements still is). They are not forked to share the in-memory store: a pyoxigraph scan in
 a forked child writes to most of the store's pages (1.7 GB of 2.0 GB copied
 after one full scan at 10,000 documents), so each would hold a copy. Every
 output is written as it is made, hidden in the output folder (beside its
@@ -70,8 +70,7 @@ Progress = Callable[[int, int], None]
 VALIDATE_MAX_TRIPLES = 25_000
 # pyoxigraph's in-memory store takes about 350 bytes a triple (2.1 GB for the 6 million triples of
 # 10,000 synthetic documents). Up to this size the outputs query the graph in memory; above it, in
-# the on-disk store, about three times slower (bench/README.md) but in memory that does not grow
-# with the corpus.
+# the on-disk store, three to four times slower, without holding the graph in memory.
 MEMORY_STORE_MAX_TRIPLES = 8_000_000
 
 
