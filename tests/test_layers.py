@@ -112,3 +112,13 @@ def test_the_repository_root_holds_what_a_newcomer_needs():
     tracked = {path.name for path in PACKAGE.parent.iterdir() if not path.name.startswith(".")}
     stray = {name for name in tracked if name.endswith((".whl", ".tar.gz", ".zip", ".pyc", ".log"))}
     assert not stray, f"build artefacts at the repository root: {sorted(stray)}"
+
+
+def test_every_package_folder_is_shipped():
+    """A stage folder missing from pyproject's package list would be left out of a wheel (editable installs hide it)."""
+    import tomllib
+
+    shipped = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+                  ["tool"]["setuptools"]["packages"])
+    folders = {".".join(path.parent.relative_to(PACKAGE.parent).parts) for path in PACKAGE.rglob("__init__.py")}
+    assert folders - shipped == set(), f"package folders not in pyproject's [tool.setuptools] packages: {sorted(folders - shipped)}"
