@@ -18,9 +18,8 @@ queries), in the on-disk store above it, so that the graph itself is not held in
 memory (the views' table of statements still is). They are not forked to share the in-memory store: a pyoxigraph scan in
 a forked child writes to most of the store's pages (1.7 GB of 2.0 GB copied
 after one full scan at 10,000 documents), so each would hold a copy. Every
-output is written as it is made, hidden in the output folder (beside its
-target, or in the build's scratch folder there when a worker writes it); when
-all are done they are renamed into place together. A failed or
+output is written as it is made, into the build's scratch folder inside the
+output folder; when all are done they are renamed into place together. A failed or
 interrupted build removes what it staged and leaves the previous outputs as
 they were.
 """
@@ -343,8 +342,7 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
     checking: Validation | None = None
     store_scratch: tempfile.TemporaryDirectory | None = None
     scratch: str | None = None  # the build's scratch folder in out: spooled triples, what the workers write
-    outputs: dict[str, bytes | Path] = {}  # bytes, or files staged in out by the output tasks
-    staged: list[Path] = []  # every file staged so far: removed if the build does not finish
+    outputs: dict[str, bytes | Path] = {}  # bytes, or files the output tasks staged in the scratch folder
     try:
         # Documents' N-Triples go to a scratch file as they arrive (in file order), so
         # the parent never holds the whole graph as text: the store and Turtle read it.
@@ -378,7 +376,7 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
             with output_errors(out):
                 store_scratch = tempfile.TemporaryDirectory(prefix=".carekg-build-store-", dir=out)
             staged_store = Path(store_scratch.name) / STORE_DIR
-            writers = _Outputs(jobs, stages, staged)
+            writers = _Outputs(jobs, stages)
 
             # Up to MEMORY_STORE_MAX_TRIPLES the graph is queried in memory; a larger one is queried in
             # the on-disk store, written first, so that memory does not grow with the corpus.
@@ -386,7 +384,6 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
 
             def write_files(parts: list[Path]) -> None:
                 writers.start(([_Task("store", write_store, (parts, staged_store))] if in_memory else [])
-                              # staged in the scratch folder: a worker stopped mid-write leaves nothing in out
                               + [_Task("serialise", write_turtle, (parts, Path(scratch) / GRAPH_NAME))])
 
             with stages("graph"):
@@ -423,9 +420,9 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
 
             try:
                 with output_errors(out):  # a full disk, a folder in the way: one line naming the folder
-                    exports, summary.conflicts = writers.run("export", _write_exports, store, out)
+                    exports, summary.conflicts = writers.run("export", _write_exports, store, Path(scratch))
                     outputs.update(exports)
-                    outputs.update(writers.run("views", _write_views, store, out))
+                    outputs.update(writers.run("views", _write_views, store, Path(scratch)))
                     answers_folder = Path(scratch) / "answers"
                     answers_folder.mkdir()
                     writers.run("answers", write_answers, store, answers_folder)  # canned listings, paged in milliseconds
@@ -456,11 +453,9 @@ def _build(source: Path, out: Path, jobs: int, max_bytes: int, validate: bool, p
             checking.close(terminate=True)  # a failed or stopped build must not leave a validating process behind
         raise
     finally:
-        for path in staged:
-            path.unlink(missing_ok=True)  # renamed into place by now, unless the build failed
         if store_scratch is not None:
             store_scratch.cleanup()  # the staged store, or the previous one it replaced
-        if scratch is not None:
+        if scratch is not None:  # with what the output tasks staged in it, unless renamed into place
             shutil.rmtree(scratch, ignore_errors=True)
     summary.seconds = stages.seconds
     finished = datetime.now(timezone.utc)
@@ -490,13 +485,14 @@ class _Outputs:
 
     :meth:`start` hands tasks to spawned workers (with ``jobs`` > 1; otherwise
     they run at :meth:`finish`); :meth:`run` runs one here at once. Each task
-    writes its files itself, staged beside their targets (recorded in
-    ``staged`` as they arrive), and returns their paths and its small results,
-    never the outputs' bytes. An error or a signal stops the workers at once.
+    writes its files itself, in the build's scratch folder (removed with
+    whatever is left in it when the build ends), and returns their paths and
+    its small results, never the outputs' bytes. An error or a signal stops
+    the workers at once.
     """
 
-    def __init__(self, jobs: int, stages: "_Stages", staged: list[Path]) -> None:
-        self._jobs, self._stages, self._staged = jobs, stages, staged
+    def __init__(self, jobs: int, stages: "_Stages") -> None:
+        self._jobs, self._stages = jobs, stages
         self._later: list[_Task] = []
         self._running: dict[Any, str] = {}
         self._pool: ProcessPoolExecutor | None = None
@@ -515,9 +511,7 @@ class _Outputs:
 
     def run(self, name: str, function: Callable[..., Any], *arguments: Any) -> Any:
         with self._stages(name):
-            result = function(*arguments)
-        self._staged.extend(_staged_paths(result))
-        return result
+            return function(*arguments)
 
     def finish(self) -> dict[str, Any]:
         """The results of the tasks given to :meth:`start`, by name, once all are done."""
@@ -530,7 +524,6 @@ class _Outputs:
                     if future.exception() is None:
                         name = self._running[future]
                         results[name], self._stages.seconds[name] = future.result()
-                        self._staged.extend(_staged_paths(results[name]))
                 for future in done:
                     future.result()  # a failed task: its error, here
         except BrokenProcessPool as exc:
@@ -549,26 +542,16 @@ class _Outputs:
         self._pool = None
 
 
-def _staged_paths(result: Any) -> list[Path]:
-    """The staged files in a task's result (a path, a dict of them, or a tuple holding one)."""
-    if isinstance(result, Path):
-        return [result]
-    if isinstance(result, dict):
-        return [value for value in result.values() if isinstance(value, Path)]
-    if isinstance(result, tuple):
-        return [path for item in result for path in _staged_paths(item)]
-    return []
-
-
-def _write_exports(store: Any, out: Path) -> tuple[dict[str, Path], list[dict]]:
-    """The CSV exports, each row written as it is read; the statements' conflicts found on the way."""
+def _write_exports(store: Any, folder: Path) -> tuple[dict[str, Path], list[dict]]:
+    """The CSV exports, staged in ``folder``, each row written as it is read; the statements' conflicts
+    found on the way."""
     files: dict[str, Path] = {}
     finder = ConflictFinder()
     for kind in EXPORT_KINDS:
         columns, rows = export_stream(store, kind)
         if kind == "statements":  # the graph as corrected: a statement an analyst rejected is no conflict
             rows = _noting(rows, finder.add)
-        with staged_stream(out / f"{kind}.csv") as (stream, staged):
+        with staged_stream(folder / f"{kind}.csv") as (stream, staged):
             write_csv(columns, rows, stream)
         files[f"{kind}.csv"] = staged
     return files, finder.conflicts()
@@ -580,9 +563,9 @@ def _noting(rows: Iterator[dict], note: Callable[[dict], None]) -> Iterator[dict
         yield row
 
 
-def _write_views(store: Any, out: Path) -> dict[str, Path]:
-    """The agreement and divergence pages, staged in ``out``."""
-    return {name: stage_file(out / name, page) for name, page in build_views(store).items()}
+def _write_views(store: Any, folder: Path) -> dict[str, Path]:
+    """The agreement and divergence pages, staged in ``folder``."""
+    return {name: stage_file(folder / name, page) for name, page in build_views(store).items()}
 
 
 class _Stages:

@@ -593,11 +593,15 @@ def _one_mode(kind: str, source: TableSource, normalization: str, min_weight: fl
         if not evidence:
             graph.add_edge(a, b, weight=weight, **attributes)
             continue
-        proposals = _edge_proposals(a, b, counts, table, relations)
-        graph.add_edge(a, b, weight=weight, **attributes,
-                       proposal_ids=sorted({p["id"] for p in proposals} | {p["other_id"] for p in proposals if "other_id" in p}),
-                       proposals=proposals)
+        graph.add_edge(a, b, weight=weight, **attributes, **_edge_evidence(a, b, counts, table, relations))
     return graph
+
+
+def _edge_evidence(a: str, b: str, counts: _Counts, table: StatementTable, relations: tuple[str, ...]) -> dict[str, Any]:
+    """An edge's ``proposals`` (with both sides' statements) and its ``proposal_ids``."""
+    proposals = _edge_proposals(a, b, counts, table, relations)
+    ids = {p["id"] for p in proposals} | {p["other_id"] for p in proposals if "other_id" in p}
+    return {"proposal_ids": sorted(ids), "proposals": proposals}
 
 
 def _edge_proposals(a: str, b: str, counts: _Counts, table: StatementTable, relations: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -646,13 +650,7 @@ def edge_evidence(source: TableSource, kind: str, pairs: list[tuple[str, str]], 
     table = select_statements(source, **selection)
     counts = _counts(table)
     relations = _relations(kind, contradictions and kind != "agreement")
-    found = {}
-    for a, b in pairs:
-        proposals = _edge_proposals(a, b, counts, table, relations)
-        found[(a, b)] = {"proposal_ids": sorted({p["id"] for p in proposals} | {p["other_id"] for p in proposals
-                                                                               if "other_id" in p}),
-                         "proposals": proposals}
-    return found
+    return {(a, b): _edge_evidence(a, b, counts, table, relations) for a, b in pairs}
 
 
 def agreement(source: TableSource, *, normalization: str = "none", min_weight: float = 0, evidence: bool = True,

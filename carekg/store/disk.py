@@ -199,15 +199,14 @@ def write_store(parts: Iterable[bytes | Path], folder: Path) -> None:
     import pyoxigraph as ox
 
     from carekg.graph.rdfio import load_store
+    from carekg.graph.triples import output_errors
 
-    try:
+    with output_errors(folder):
         store = ox.Store(str(folder))
         for part in parts:
             load_store(part, "nt", store)
         store.flush()
         del store  # closes the database before anyone opens it read-only
-    except OSError as exc:
-        raise OutputError(f"cannot write '{folder}': {exc.strerror or exc}") from exc
 
 
 def write_record(folder: Path, graph: Path, name: str) -> None:
